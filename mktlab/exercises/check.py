@@ -1,0 +1,165 @@
+"""The student's side of an exercise: register questions (solutions only) and check answers.
+
+A lesson's first code cell makes ``ex = Exercises("01_marketing_concepts")``.
+In the instructor's solution notebook, hidden cells register each question's
+full answer key (``ex.number(...)``, ``ex.choice(...)``, …); release removes
+those cells and writes the protected keys to ``mktlab/keys/<lesson>.json``,
+which is what a student's copy checks against.
+
+``ex.check("name")`` looks up the variable ``name`` in the notebook, judges it
+and prints one line.  It never raises.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .answers import NotPlain, to_plain
+from .kinds import judge, protect
+
+__all__ = ["Exercises", "gather", "capture", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
+
+QUESTION_MIME = "application/vnd.mktlab.question+json"
+ANSWER_MIME = "application/vnd.mktlab.answer+json"
+KEYS_DIR = Path(__file__).resolve().parent.parent / "keys"
+_MISSING = object()
+_SYMBOLS = {"correct": "✔", "partial": "✘", "incorrect": "✘", "invalid": "✘", "unanswered": "…"}
+
+
+def gather(value, cases=None):
+    """The plain answer for ``value``; for a function, its plain results on ``cases`` (lists of arguments).
+
+    Examples
+    --------
+    >>> gather(2.5)
+    2.5
+    >>> gather(lambda a, b: a - b, cases=[[5, 2]])
+    {'__function__': True, 'results': [3]}
+    >>> gather(lambda: 1 / 0, cases=[[]])["results"]
+    [{'__error__': 'ZeroDivisionError: division by zero'}]
+    """
+    if cases is None:
+        return to_plain(value)
+    if not callable(value):
+        return to_plain(value) if value is Ellipsis else {"__notfunction__": True}
+    results = []
+    for args in cases:
+        try:
+            results.append(to_plain(value(*args)))
+        except Exception as err:  # the student's function may fail in any way
+            results.append({"__error__": f"{type(err).__name__}: {err}"[:200]})
+    return {"__function__": True, "results": results}
+
+
+class _Registered:
+    """What a hidden cell shows: the spec as JSON, which release reads."""
+
+    def __init__(self, spec):
+        self.spec = spec
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = f"hidden answer key for '{self.spec['qid']}' ({self.spec['kind']}); not in the student copy"
+        return {QUESTION_MIME: self.spec, "text/plain": text}
+
+
+class Exercises:
+    """The exercises of one lesson.
+
+    Parameters
+    ----------
+    lesson : str
+        The notebook's file stem, e.g. ``"01_marketing_concepts"``.
+    """
+
+    def __init__(self, lesson):
+        self.lesson = lesson
+        self._specs = {}
+        self._keys, self._salt, self._problem = {}, lesson, ""
+        path = KEYS_DIR / f"{lesson}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self._keys, self._salt = {k["qid"]: k for k in data["questions"]}, data["salt"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            self._problem = f"the answer keys for {lesson} could not be read ({type(err).__name__})"
+
+    # -- registration, used by the hidden cells of a solution notebook ---------
+    def _register(self, kind, qid, points, hint, **fields):
+        spec = {"qid": qid, "kind": kind, "points": points, "hint": hint, **fields}
+        self._specs[qid] = spec
+        return _Registered(spec)
+
+    def number(self, qid, answer, decimals=0, points=1, hint=""):
+        """A number, accepted within one unit of its last asked-for decimal place."""
+        return self._register("number", qid, points, hint, answer=to_plain(answer), decimals=decimals)
+
+    def choice(self, qid, options, answer, points=1, hint=""):
+        """One option label, or a list of labels when ``answer`` is a list (multiple choice)."""
+        return self._register("choice", qid, points, hint, options=list(options), answer=to_plain(answer))
+
+    def truefalse(self, qid, answer, points=1, hint=""):
+        """A list of True/False values, one per statement; partial credit per statement."""
+        return self._register("truefalse", qid, points, hint, answer=[bool(a) for a in answer])
+
+    def order(self, qid, answer, points=1, hint=""):
+        """Items in the right order; full credit only for the whole order."""
+        return self._register("order", qid, points, hint, answer=list(answer))
+
+    def match(self, qid, answer, points=1, hint=""):
+        """A dict pairing each left item with its right item; partial credit per pair."""
+        return self._register("match", qid, points, hint, answer=dict(answer))
+
+    def table(self, qid, answer, decimals=6, points=1, hint=""):
+        """A pandas Series or DataFrame, compared on labels and values rounded to ``decimals``."""
+        return self._register("table", qid, points, hint, answer=to_plain(answer), decimals=decimals)
+
+    def function(self, qid, cases, hidden=(), decimals=6, points=1, hint=""):
+        """A function, tested on ``cases`` (shown to students) and ``hidden`` (grader only).
+
+        Each case is ``(args, expected)``, with ``args`` a list of arguments.
+        """
+        def plain(pairs):
+            return [[to_plain(list(args)), to_plain(expected)] for args, expected in pairs]
+        return self._register("function", qid, points, hint, cases=plain(cases), hidden=plain(hidden),
+                              decimals=decimals)
+
+    # -- the student's check -------------------------------------------------
+    def verdict(self, qid, namespace):
+        """Judge the variable ``qid`` in ``namespace``; returns ``(fraction, state, message)``."""
+        if qid in self._specs:
+            key = protect(self._specs[qid], self._salt)
+        elif qid in self._keys:
+            key = self._keys[qid]
+        else:
+            why = self._problem or f"there is no question called {qid!r} in {self.lesson}"
+            return 0.0, "invalid", f"cannot check this answer: {why}. Is mktlab up to date?"
+        value = namespace.get(qid, _MISSING)
+        if value is _MISSING:
+            return 0.0, "unanswered", "not answered yet: run the answer cell above first."
+        try:
+            answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
+        except NotPlain as err:
+            return 0.0, "invalid", f"not yet: {err}."
+        return judge(key, self._salt, answer)
+
+    def check(self, qid):
+        """Print one line on the answer stored in the variable ``qid``. Never raises."""
+        try:
+            namespace = sys._getframe(1).f_globals
+            fraction, state, message = self.verdict(qid, namespace)
+        except Exception as err:  # a check must never stop Run All
+            fraction, state, message = 0.0, "invalid", f"could not check this answer ({type(err).__name__}: {err})"
+        points = (self._specs.get(qid) or self._keys.get(qid) or {}).get("points", 1)
+        print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{fraction * points:g}/{points:g}]")
+
+
+def capture(qid, cases=None):
+    """Grading only: show the plain answer ``qid`` as JSON for the judge outside the kernel."""
+    namespace = sys._getframe(1).f_globals
+    try:
+        answer = gather(namespace[qid], cases) if qid in namespace else to_plain(...)
+    except Exception as err:  # refused types arrive at the judge as an explained refusal
+        answer = {"__invalid__": f"{err}"[:200]}
+    from IPython.display import display
+
+    display({ANSWER_MIME: {"qid": qid, "answer": answer}}, raw=True)

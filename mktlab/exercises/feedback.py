@@ -1,0 +1,47 @@
+"""A student's feedback report: one readable HTML page, question by question.
+
+It shows the points and the same one-line message that the check gives; it
+never shows an answer key or a hidden test case.
+"""
+from __future__ import annotations
+
+from html import escape
+
+__all__ = ["feedback_html"]
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:50em;margin:2em auto;line-height:1.5}}
+table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ccc;padding:.4em;text-align:left;vertical-align:top}}
+.correct{{color:#1a7f37}}.partial,.incorrect,.invalid{{color:#b35900}}.unanswered{{color:#666}}</style></head>
+<body><h1>{title}</h1>
+<p>Status: <b>{status}</b>. Total: <b>{total:g} of {max:g}</b> points.{flags}</p>
+<table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>
+{rows}
+</table>
+<p><small>"Correct" means your answer matched the answer key. Questions that ask for a function
+were also run on test cases that are not shown.</small></p>
+</body></html>
+"""
+
+
+def feedback_html(result, lesson):
+    """The HTML report for one :class:`~mktlab.exercises.grade.Result`.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(stem="01_demo", keys={"q": {"points": 2}}, max_points=2)
+    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[],
+    ...             points={"q": 1}, verdicts={"q": (0.5, "partial", "not yet: 1 of 2 right.")})
+    >>> page = feedback_html(result, lesson)
+    >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page
+    True
+    """
+    rows = "\n".join(
+        f'<tr class="{escape(v[1])}"><td>{escape(q)}</td><td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
+        f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
+        for q, v in result.verdicts.items())
+    flags = f" Notes: {escape('; '.join(result.flags))}." if result.flags else ""
+    return _PAGE.format(title=escape(f"{lesson.stem}: feedback for {result.student}"), status=escape(result.status),
+                        total=result.total, max=lesson.max_points, flags=flags, rows=rows)

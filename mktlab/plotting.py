@@ -1,0 +1,72 @@
+"""Fonts for charts with Chinese labels.
+
+matplotlib's default font has no Chinese glyphs and draws boxes instead.
+:func:`use_cjk_font` switches matplotlib to a CJK-capable font when one is
+installed (e.g. Debian's ``fonts-noto-cjk``) and otherwise changes nothing;
+:func:`bilingual` then adds the Chinese name to a label only when it can be
+drawn, so a chart never shows boxes.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["CJK_FAMILIES", "cjk_font", "use_cjk_font", "bilingual", "new_figure"]
+
+#: Font families that cover simplified Chinese, in order of preference.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
+                "Arial Unicode MS", "Noto Sans CJK JP")
+
+
+@lru_cache(maxsize=1)
+def cjk_font():
+    """The name of an installed font family that can draw Chinese, or ``None``."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+def use_cjk_font():
+    """Put a CJK-capable font first in matplotlib's sans-serif list; returns its name or ``None``."""
+    import matplotlib
+
+    name = cjk_font()
+    if name:
+        families = matplotlib.rcParams["font.sans-serif"]
+        if families[:1] != [name]:
+            matplotlib.rcParams["font.sans-serif"] = [name, *[f for f in families if f != name]]
+        matplotlib.rcParams["font.family"] = "sans-serif"
+    return name
+
+
+def bilingual(english, chinese, sep="\n"):
+    """A chart label in English with its Chinese name, when a font can draw it.
+
+    Examples
+    --------
+    >>> label = bilingual("relationship marketing", "关系营销", sep=" ")
+    >>> label in ("relationship marketing 关系营销", "relationship marketing")
+    True
+    """
+    return f"{english}{sep}{chinese}" if use_cjk_font() else english
+
+
+def new_figure(**subplots):
+    """A new ``(Figure, Axes)`` pair that a notebook displays as an image but pyplot does not keep.
+
+    Chart functions return the Figure: a notebook shows it as the cell's value,
+    and a test can inspect it.  The font is switched to a CJK one when available.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(figsize=(4, 3))
+    >>> fig.get_size_inches().tolist()
+    [4.0, 3.0]
+    """
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    fig, ax = plt.subplots(layout="constrained", **subplots)
+    plt.close(fig)
+    return fig, ax

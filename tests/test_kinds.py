@@ -1,0 +1,116 @@
+"""Each exercise kind: correct, partly correct, wrong, the wrong type, and not answered."""
+import pandas as pd
+import pytest
+
+from mktlab.exercises.answers import UNANSWERED, to_plain
+from mktlab.exercises.check import gather
+from mktlab.exercises.kinds import judge, protect
+
+SALT = "test"
+
+
+def verdict(spec, answer, hidden=False):
+    return judge(protect(spec, SALT, hidden=hidden), SALT, answer)
+
+
+def test_number_accepts_one_unit_of_the_last_decimal():
+    """With decimals=2 and answer 0.25: 0.25 and 0.26 pass, 0.28 fails, text is invalid."""
+    spec = {"qid": "share", "kind": "number", "answer": 0.25, "decimals": 2}
+    assert verdict(spec, 0.25).state == "correct"
+    assert verdict(spec, 0.2549).state == "correct"
+    assert verdict(spec, 0.26).state == "correct"
+    assert verdict(spec, 0.28).state == "incorrect"
+    assert verdict(spec, "0.25").state == "invalid"
+    assert verdict(spec, True).state == "invalid"
+
+
+def test_choice_single_and_multiple():
+    """Multiple choice needs exactly the right set; unknown labels get a clear message."""
+    multi = {"qid": "ps", "kind": "choice", "options": ["a", "b", "c"], "answer": ["b", "c"]}
+    assert verdict(multi, ["c", "b"]).state == "correct"
+    assert verdict(multi, ["b"]).state == "incorrect"
+    bad = verdict(multi, ["z"])
+    assert bad.state == "invalid" and "'z' is not one of the options" in bad.message
+    single = {"qid": "one", "kind": "choice", "options": ["a", "b"], "answer": "b"}
+    assert verdict(single, " B ").state == "correct"
+    assert verdict(single, ["b"]).state == "invalid"
+
+
+def test_truefalse_gives_partial_credit():
+    """Three of four statements right earns 0.75 of the points."""
+    spec = {"qid": "tf", "kind": "truefalse", "answer": [True, False, True, True]}
+    assert verdict(spec, [True, False, True, False]).fraction == 0.75
+    assert verdict(spec, [1, 0, 1, 1]).state == "invalid"
+    assert verdict(spec, [True]).state == "invalid"
+
+
+def test_order_is_all_or_nothing_with_a_count():
+    """A swapped pair earns nothing but says how many items are in place."""
+    spec = {"qid": "o", "kind": "order", "answer": ["a", "b", "c"]}
+    assert verdict(spec, ["a", "b", "c"]).state == "correct"
+    wrong = verdict(spec, ["a", "c", "b"])
+    assert wrong.fraction == 0 and "1 of 3 are in the right place" in wrong.message
+    assert verdict(spec, ["a", "b"]).state == "invalid"
+
+
+def test_match_scores_each_pair():
+    """Two of three pairs right earns two thirds."""
+    spec = {"qid": "m", "kind": "match", "answer": {"x": "1", "y": "2", "z": "3"}}
+    assert verdict(spec, {"x": "1", "y": "2", "z": "1"}).fraction == pytest.approx(2 / 3)
+    assert verdict(spec, {"x": "1"}).state == "invalid"
+
+
+def test_table_compares_labels_and_values():
+    """The same values under other row labels are reported as such; other columns too."""
+    expected = pd.DataFrame({"n": [1.0, 2.0]}, index=pd.Index([1, 2], name="year"))
+    spec = {"qid": "t", "kind": "table", "answer": to_plain(expected), "decimals": 6}
+    assert verdict(spec, to_plain(expected.copy())).state == "correct"
+    relabelled = verdict(spec, to_plain(expected.reset_index(drop=True)))
+    assert relabelled.state == "incorrect" and "row labels" in relabelled.message
+    assert "expected the columns" in verdict(spec, to_plain(expected.rename(columns={"n": "m"}))).message
+    assert verdict(spec, to_plain(expected["n"])).state == "invalid"
+
+
+def test_function_hidden_cases_count_but_are_never_described():
+    """A function right on the shown cases but wrong on a hidden one gets 3/4 and no hidden detail."""
+    spec = {"qid": "f", "kind": "function", "decimals": 6,
+            "cases": [[[1, 1], 2], [[2, 3], 5], [[0, 0], 0]], "hidden": [[[-7, 2], -5]]}
+    key = protect(spec, SALT, hidden=True)
+    almost = gather(lambda a, b: abs(a) + b, [c["args"] for c in key["cases"]])
+    result = judge(key, SALT, almost)
+    assert result.fraction == 0.75
+    assert "-7" not in result.message and "hidden" in result.message
+    student_key = protect(spec, SALT)
+    assert len(student_key["cases"]) == 3
+
+
+def _values(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _values(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _values(v)
+    else:
+        yield obj
+
+
+def test_keys_hold_no_answer_in_plain_text():
+    """The protected key of every kind holds hashes; no value in it is the answer."""
+    specs = [({"qid": "n", "kind": "number", "answer": 1983}, 1983),
+             ({"qid": "c", "kind": "choice", "options": ["a", "b"], "answer": ["b"]}, ["b"]),
+             ({"qid": "o", "kind": "order", "answer": ["b", "a"]}, ["b", "a"]),
+             ({"qid": "f", "kind": "function", "cases": [[[1], "secret-result"]]}, "secret-result")]
+    for spec, answer in specs:
+        key = protect(spec, SALT)
+        assert answer not in list(_values(key)) and answer not in key.values()
+    match = protect({"qid": "m", "kind": "match", "answer": {"x": "p", "y": "q"}}, SALT)
+    assert match["right"] == ["p", "q"] and "p" not in match["hashes"].values()
+
+
+def test_unanswered_stub_is_not_answered():
+    """The `...` stub reads as 'not answered yet' for every kind."""
+    spec = {"qid": "n", "kind": "number", "answer": 1}
+    assert verdict(spec, UNANSWERED).state == "unanswered"
+    fspec = {"qid": "f", "kind": "function", "cases": [[[1], 1]]}
+    assert verdict(fspec, gather(lambda x: ..., [[1]])).state == "unanswered"
