@@ -1,0 +1,64 @@
+"""Widgets for lesson 02: fill in a 4P plan, read it as 4C and see the customer's delivered value."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+from IPython.display import Markdown, display
+
+from ..mix import COST_COMPONENTS, FOUR_P, VALUE_COMPONENTS, delivered_value, delivered_value_chart, four_c_reading
+
+__all__ = ["HOTEL_PLAN", "HOTEL_VALUE", "HOTEL_COST", "mix_to_4c"]
+
+#: A starting plan for one night in a city business hotel.
+HOTEL_PLAN = {
+    "product": "double room, breakfast, fast Wi-Fi, late check-out on request",
+    "price": "¥680 a night; 10% off for members",
+    "place": "next to the metro; booking on the hotel app and travel sites",
+    "promotion": "ads on travel sites; member e-mails; reviews answered within a day",
+}
+#: Money-equivalent value and cost of that night for a typical guest (¥), for the sliders.
+HOTEL_VALUE = {"product": 900, "service": 300, "personnel": 200, "image": 100}
+HOTEL_COST = {"monetary": 680, "time": 120, "energy": 80, "psychic": 50}
+
+
+def mix_to_4c(p_to_c, plan=None, value=None, cost=None):
+    """Text boxes for a 4P plan and sliders for value and cost; shows the 4C reading and delivered value.
+
+    Parameters
+    ----------
+    p_to_c : pandas.DataFrame
+        The ``mix_p_to_c`` dataset.
+    plan, value, cost : dict, optional
+        Starting values; the hotel stay (:data:`HOTEL_PLAN`, :data:`HOTEL_VALUE`,
+        :data:`HOTEL_COST`) by default.
+    """
+    plan = {**HOTEL_PLAN, **(plan or {})}
+    value = {**HOTEL_VALUE, **(value or {})}
+    cost = {**HOTEL_COST, **(cost or {})}
+    boxes = {p: widgets.Textarea(value=plan[p], description=p.capitalize(),
+                                 layout=widgets.Layout(width="95%", height="3.2em"))
+             for p in FOUR_P}
+    sliders = {f"value_{k}": widgets.IntSlider(value=value[k], min=0, max=2000, step=10,
+                                               description=f"{k} value", continuous_update=False)
+               for k in VALUE_COMPONENTS}
+    sliders.update({f"cost_{k}": widgets.IntSlider(value=cost[k], min=0, max=2000, step=10,
+                                                   description=f"{k} cost", continuous_update=False)
+                    for k in COST_COMPONENTS})
+
+    def show(**fields):
+        reading = four_c_reading(p_to_c, {p: fields[p] for p in FOUR_P})
+        display(Markdown("**Your 4P plan, read as the customer's 4C:**"))
+        display(reading)
+        parts_value = {k: fields[f"value_{k}"] for k in VALUE_COMPONENTS}
+        parts_cost = {k: fields[f"cost_{k}"] for k in COST_COMPONENTS}
+        gap = delivered_value(parts_value, parts_cost)
+        display(Markdown(f"**Delivered value** = {sum(parts_value.values())} − {sum(parts_cost.values())} "
+                         f"= **{gap}** yuan. The price is only the monetary part of the customer's cost."))
+        display(delivered_value_chart(parts_value, parts_cost))
+
+    out = widgets.interactive_output(show, {**boxes, **sliders})
+    value_box = widgets.VBox([widgets.HTML("<b>Total customer value (顾客总价值), ¥</b>"),
+                              *[sliders[f"value_{k}"] for k in VALUE_COMPONENTS]])
+    cost_box = widgets.VBox([widgets.HTML("<b>Total customer cost (顾客总成本), ¥</b>"),
+                             *[sliders[f"cost_{k}"] for k in COST_COMPONENTS]])
+    return widgets.VBox([widgets.HTML("<b>Your 4P plan</b>"), *boxes.values(),
+                         widgets.HBox([value_box, cost_box]), out])

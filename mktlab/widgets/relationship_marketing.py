@@ -1,0 +1,31 @@
+"""Widgets for lesson 03: a retention slider comparing the transaction and relationship strategies."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+from IPython.display import Markdown, display
+
+from ..relationship_marketing import compare_strategies, strategy_chart
+
+__all__ = ["crossover_explorer"]
+
+
+def crossover_explorer(**scenario):
+    """A slider for the relationship strategy's retention rate; shows both strategies over the horizon.
+
+    Keyword arguments are passed to :func:`mktlab.relationship_marketing.compare_strategies`
+    (e.g. ``transaction_retention=0.5``, ``budget=100_000``).
+    """
+    def show(relationship_retention):
+        both = compare_strategies(relationship_retention, **scenario)
+        last = both[both["year"] == both["year"].max()].set_index("strategy")["cumulative_discounted_profit"]
+        leader = "relationship" if last["relationship"] > last["transaction"] else "transaction"
+        display(Markdown(
+            f"Cumulative discounted profit after {int(both['year'].max())} years: "
+            f"transaction ¥{last['transaction']:,.0f}, relationship ¥{last['relationship']:,.0f}. "
+            f"**The {leader} strategy is ahead.**"))
+        display(strategy_chart(both))
+
+    slider = widgets.FloatSlider(value=0.70, min=0.50, max=1.00, step=0.01, readout_format=".2f",
+                                 description="RM retention", continuous_update=False,
+                                 style={"description_width": "initial"})
+    return widgets.interactive(show, relationship_retention=slider)
