@@ -114,3 +114,12 @@ def test_unanswered_stub_is_not_answered():
     assert verdict(spec, UNANSWERED).state == "unanswered"
     fspec = {"qid": "f", "kind": "function", "cases": [[[1], 1]]}
     assert verdict(fspec, gather(lambda x: ..., [[1]])).state == "unanswered"
+
+
+def test_written_answers_are_pending_for_the_instructor():
+    """Text is 'pending' with no points yet; an empty string or a number is invalid."""
+    spec = {"qid": "memo", "kind": "manual", "rubric": "see rubric", "points": 4}
+    assert verdict(spec, "We listen, apologise and fix the bill.").state == "pending"
+    assert verdict(spec, "We listen").fraction == 0
+    assert verdict(spec, "   ").state == "invalid"
+    assert verdict(spec, 3).state == "invalid"

@@ -24,7 +24,7 @@ QUESTION_MIME = "application/vnd.mktlab.question+json"
 ANSWER_MIME = "application/vnd.mktlab.answer+json"
 KEYS_DIR = Path(__file__).resolve().parent.parent / "keys"
 _MISSING = object()
-_SYMBOLS = {"correct": "✔", "partial": "✘", "incorrect": "✘", "invalid": "✘", "unanswered": "…"}
+_SYMBOLS = {"correct": "✔", "partial": "✘", "incorrect": "✘", "invalid": "✘", "unanswered": "…", "pending": "✎"}
 
 
 def gather(value, cases=None):
@@ -122,6 +122,10 @@ class Exercises:
             return [[to_plain(list(args)), to_plain(expected)] for args, expected in pairs]
         return self._register("function", qid, points, hint, cases=plain(cases), hidden=plain(hidden),
                               decimals=decimals)
+
+    def manual(self, qid, points=1, rubric=""):
+        """A written answer (text) that the instructor grades; the gradebook shows it as pending."""
+        return self._register("manual", qid, points, "", rubric=rubric)
 
     # -- the student's check -------------------------------------------------
     def verdict(self, qid, namespace):

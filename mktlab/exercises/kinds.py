@@ -19,7 +19,8 @@ __all__ = ["KINDS", "protect", "judge", "Verdict"]
 
 class Verdict(NamedTuple):
     """The share of the points earned; one of ``correct``, ``partial``,
-    ``incorrect``, ``unanswered`` or ``invalid``; one friendly line for the student."""
+    ``incorrect``, ``unanswered``, ``invalid`` or ``pending`` (a written answer
+    the instructor grades); one friendly line for the student."""
 
     fraction: float
     state: str
@@ -207,6 +208,19 @@ def _judge_function(key, salt, answer):
     return _right(passed / len(cases), key, f"{passed} of {len(cases)} test cases pass{hidden}.{example}")
 
 
+# --- a written answer, graded by the instructor -------------------------------
+
+def _protect_manual(spec, salt):
+    return {"rubric": spec.get("rubric", "")}
+
+
+def _judge_manual(key, salt, answer):
+    if type(answer) is not str or not answer.strip():
+        return Verdict(0, "invalid", "not yet: write your answer as text between the quotes.")
+    words = len(answer.split())
+    return Verdict(0, "pending", f"answer saved ({words} words); your instructor will grade it.")
+
+
 KINDS = {
     "number": (_protect_number, _judge_number),
     "choice": (_protect_choice, _judge_choice),
@@ -215,6 +229,7 @@ KINDS = {
     "match": (_protect_match, _judge_match),
     "table": (_protect_table, _judge_table),
     "function": (_protect_function, _judge_function),
+    "manual": (_protect_manual, _judge_manual),
 }
 
 

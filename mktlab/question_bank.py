@@ -1,0 +1,349 @@
+"""The true/false question bank (判断题) and the bilingual glossary (名词解释) of the course.
+
+Both are data in ``datasets/``: ``true_false_bank`` (one row per statement,
+with its key, explanation and lesson) and ``glossary`` (one row per key term).
+The functions here take those tables and return new tables or plain values;
+none of them changes its input or reads files, so they can be tested without
+Jupyter.  Load the tables with :func:`mktlab.data.load_dataset`.
+
+A quiz is a reproducible sample of the bank: the same lessons, size and seed
+always give the same statements in the same order, so a quiz can be handed out,
+discussed and graded like any other exercise.
+"""
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+__all__ = ["LESSONS", "bank_items", "quiz", "quiz_text", "quiz_key", "score_quiz",
+           "glossary_terms", "search_glossary", "find_term", "matching_pairs"]
+
+#: The course's lessons, by number.
+LESSONS = {
+    1: "marketing concepts", 2: "marketing mix", 3: "relationship vs transaction marketing",
+    4: "levels and types of relationships", 5: "loyalty, lifecycle and CLV", 6: "service marketing",
+    7: "hotel complaint and service recovery", 8: "customer-centred selling",
+    9: "the insurer's shift to relationships", 10: "competitors and the pirate game",
+}
+
+
+def _lessons(lessons):
+    """``None`` → all lessons; an int → [int]; an iterable → list of ints."""
+    if lessons is None:
+        return sorted(LESSONS)
+    if isinstance(lessons, int):
+        lessons = [lessons]
+    lessons = [int(x) for x in lessons]
+    unknown = [x for x in lessons if x not in LESSONS]
+    if unknown:
+        raise ValueError(f"no lesson {unknown[0]}; lessons are numbered 1 to {max(LESSONS)}")
+    return lessons
+
+
+def bank_items(bank, lessons=None, source=None):
+    """The bank's items for some lessons, in bank order.
+
+    Parameters
+    ----------
+    bank : pandas.DataFrame
+        The ``true_false_bank`` dataset.
+    lessons : int or list of int, optional
+        Lesson number(s); all lessons if omitted.
+    source : {"seed", "new"}, optional
+        Only items from the source text's exam bank (``"seed"``, kept or
+        rewritten) or only the course's own (``"new"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, with a fresh 0-based index.
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> bank = load_dataset("true_false_bank")
+    >>> len(bank_items(bank, 10)) >= 10
+    True
+    >>> bool(bank_items(bank, source="seed")["source"].str.startswith("S0").all())
+    True
+    >>> bank_items(bank, 11)
+    Traceback (most recent call last):
+    ...
+    ValueError: no lesson 11; lessons are numbered 1 to 10
+    """
+    chosen = bank[bank["lesson"].isin(_lessons(lessons))]
+    if source == "seed":
+        chosen = chosen[chosen["source"].str.startswith("S0")]
+    elif source == "new":
+        chosen = chosen[chosen["source"] == "new"]
+    elif source is not None:
+        raise ValueError(f"source must be 'seed', 'new' or None, not {source!r}")
+    return chosen.reset_index(drop=True)
+
+
+def quiz(bank, lessons=None, n=10, seed=0):
+    """A reproducible quiz: ``n`` items drawn from the given lessons and shuffled with ``seed``.
+
+    The draw uses Python's own :class:`random.Random`, so the same arguments
+    give the same quiz on every machine and pandas version.
+
+    Parameters
+    ----------
+    bank : pandas.DataFrame
+        The ``true_false_bank`` dataset.
+    lessons : int or list of int, optional
+        Lesson number(s); all lessons if omitted.
+    n : int or None, default 10
+        How many items; ``None`` (or more than there are) takes them all, shuffled.
+    seed : int, default 0
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows in quiz order, indexed 1, 2, … (the question numbers).
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> bank = load_dataset("true_false_bank")
+    >>> first = quiz(bank, lessons=10, n=5, seed=42)
+    >>> list(first.index)
+    [1, 2, 3, 4, 5]
+    >>> first["item_id"].tolist() == quiz(bank, lessons=10, n=5, seed=42)["item_id"].tolist()
+    True
+    >>> set(first["lesson"])
+    {10}
+    """
+    pool = bank_items(bank, lessons)
+    ids = sorted(pool["item_id"])
+    rng = random.Random(seed)
+    take = len(ids) if n is None else min(int(n), len(ids))
+    if take < 0:
+        raise ValueError("n must be at least 0")
+    chosen = rng.sample(ids, take)
+    result = pool.set_index("item_id").loc[chosen].reset_index()
+    result.index = range(1, len(result) + 1)
+    return result
+
+
+def quiz_text(quiz_items, language="both"):
+    """The quiz's statements as a numbered Markdown list (``"en"``, ``"zh"`` or ``"both"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"statement_en": ["Berry coined the term in 1983."],
+    ...                       "statement_zh": ["贝里在1983年提出了这个术语。"]}, index=[1])
+    >>> print(quiz_text(items))
+    1. Berry coined the term in 1983.
+       贝里在1983年提出了这个术语。
+    >>> print(quiz_text(items, language="zh"))
+    1. 贝里在1983年提出了这个术语。
+    """
+    if language not in ("en", "zh", "both"):
+        raise ValueError("language must be 'en', 'zh' or 'both'")
+    lines = []
+    for number, row in zip(quiz_items.index, quiz_items.itertuples()):
+        first = row.statement_zh if language == "zh" else row.statement_en
+        lines.append(f"{number}. {first}")
+        if language == "both":
+            lines.append(f"   {row.statement_zh}")
+    return "\n".join(lines)
+
+
+def quiz_key(quiz_items):
+    """The quiz's answer key as a list of plain ``True``/``False`` values, in quiz order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> quiz_key(pd.DataFrame({"key": [True, False, True]}))
+    [True, False, True]
+    """
+    return [bool(k) for k in quiz_items["key"]]
+
+
+def score_quiz(quiz_items, answers):
+    """Mark a list of True/False answers against a quiz, item by item, with the explanations.
+
+    Meant for practice: it shows the keys.  (A graded quiz registers
+    :func:`quiz_key` with ``ex.truefalse`` instead.)
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item_id``, ``answer``, ``key``, ``correct``, ``explanation``,
+        indexed by question number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"item_id": ["a", "b"], "key": [True, False],
+    ...                       "explanation": ["why a", "why b"]}, index=[1, 2])
+    >>> score_quiz(items, [True, True])["correct"].tolist()
+    [True, False]
+    >>> score_quiz(items, [True])
+    Traceback (most recent call last):
+    ...
+    ValueError: give one True/False answer per statement: 2 expected, 1 given
+    """
+    answers = list(answers)
+    if len(answers) != len(quiz_items):
+        raise ValueError(f"give one True/False answer per statement: {len(quiz_items)} expected, "
+                         f"{len(answers)} given")
+    if not all(isinstance(a, bool) for a in answers):
+        raise ValueError("each answer must be True or False")
+    result = quiz_items[["item_id", "key", "explanation"]].copy()
+    result.insert(1, "answer", answers)
+    result["key"] = result["key"].astype(bool)
+    result.insert(3, "correct", result["answer"] == result["key"])
+    return result[["item_id", "answer", "key", "correct", "explanation"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Glossary
+# --------------------------------------------------------------------------------------------
+
+_FULLWIDTH = str.maketrans("（）：，；", "():,;")
+
+
+def _norm(text):
+    """Lower case, single spaces, ASCII brackets: the form terms are compared in."""
+    return " ".join(str(text).translate(_FULLWIDTH).split()).lower()
+
+
+@lru_cache(maxsize=4096)
+def _variants(name):
+    """Spellings of one name that should match: without quotes, articles or hyphen style, singular."""
+    plain = re.sub(r"[\"'“”‘’]", "", name)
+    plain = re.sub(r"[-–—‐]", "-", plain)
+    plain = re.sub(r"\s*-\s*", "-", plain)
+    words = [w for w in plain.replace("-", " ").split() if w not in ("the", "a", "an")]
+    spaced = " ".join(words)
+    joined = re.sub(r"(?<=[\u4e00-\u9fff]) | (?=[\u4e00-\u9fff])", "", spaced)
+    found = {name, plain, spaced, joined}
+    found |= {v[:-1] for v in list(found) if v.endswith("s") and not v.endswith("ss")}
+    return frozenset(found)
+
+
+def glossary_terms(glossary, lessons=None):
+    """The glossary rows introduced in some lessons, sorted by lesson then English term.
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> terms = glossary_terms(load_dataset("glossary"), 10)
+    >>> "backward induction" in set(terms["term_en"])
+    True
+    """
+    chosen = glossary[glossary["lesson"].isin(_lessons(lessons))]
+    order = chosen.assign(_key=chosen["term_en"].str.lower()).sort_values(["lesson", "_key"])
+    return order.drop(columns="_key").reset_index(drop=True)
+
+
+def search_glossary(glossary, text, lessons=None, definitions=True):
+    """Glossary rows whose term (or, with ``definitions``, definition) contains ``text``.
+
+    The search ignores case, extra spaces and full-width brackets, and works in
+    English and Chinese.  Rows whose *term* matches come first.
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> glossary = load_dataset("glossary")
+    >>> search_glossary(glossary, "逆向归纳")["term_en"].tolist()
+    ['backward induction']
+    >>> search_glossary(glossary, "LOYALTY", definitions=False)["term_zh"].tolist()[:2]
+    ['顾客忠诚', '潜在忠诚']
+    """
+    needle = _norm(text)
+    pool = glossary_terms(glossary, lessons)
+    in_term = pool["term_en"].map(_norm).str.contains(needle, regex=False) | \
+        pool["term_zh"].map(_norm).str.contains(needle, regex=False)
+    hits = in_term
+    if definitions:
+        hits = hits | pool["definition_en"].map(_norm).str.contains(needle, regex=False) | \
+            pool["definition_zh"].map(_norm).str.contains(needle, regex=False)
+    found = pool[hits].assign(_first=~in_term[hits])
+    return found.sort_values("_first", kind="stable").drop(columns="_first").reset_index(drop=True)
+
+
+def find_term(glossary, term):
+    """The glossary row for ``term`` (English or Chinese), or ``None`` if it is not there.
+
+    A term matches a row's English or Chinese name or one of its ``aliases``,
+    ignoring case, quotes, articles, hyphen and bracket style and a plural
+    *s*; a name written with alternatives (``"a / b"``, ``"a (b)"``,
+    ``"4P: product, …"``, ``"a, b"``) matches on any of them.  So ``"share of wallet"``
+    and ``"钱包份额"`` both find *share of wallet (share of customer)*.
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> glossary = load_dataset("glossary")
+    >>> find_term(glossary, "Share of Wallet")["term_zh"]
+    '顾客份额（钱包份额）'
+    >>> find_term(glossary, "钱包份额")["term_en"]
+    'share of wallet (share of customer)'
+    >>> find_term(glossary, "need-payoff question")["term_zh"]
+    '需求—效益问题'
+    >>> find_term(glossary, "blue ocean") is None
+    True
+    """
+    rows = []
+    for _, row in glossary.iterrows():
+        aliases = str(row.get("aliases", "") or "")
+        aliases = [] if aliases == "nan" else [a for a in aliases.split(";") if a.strip()]
+        rows.append((row, [row["term_en"], row["term_zh"], *aliases]))
+    exact = _variants(_norm(term))
+    term = str(term)
+    for row, names in rows:  # a whole name first, so "a, b" prefers the row named "a, b"
+        if exact & frozenset().union(*(_variants(_norm(name)) for name in names)):
+            return row
+    wanted = _names(term)
+    for row, names in rows:
+        if wanted & frozenset().union(*(_names(str(name)) for name in names)):
+            return row
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _names(value):
+    """Every spelling under which ``value`` counts as found."""
+    full = _norm(value)
+    parts = {full, re.sub(r"\s*\(.*?\)\s*", " ", full).strip(), full.split(":")[0].strip()}
+    parts.update(p.strip() for p in re.findall(r"\((.*?)\)", full))
+    parts.update(p.strip() for p in re.split(r"[/,、]", full))
+    return frozenset(v for p in parts if p for v in _variants(p))
+
+
+def matching_pairs(glossary, lessons=None, n=5, seed=0, direction="en→zh"):
+    """A reproducible set of term pairs for a matching exercise.
+
+    Parameters
+    ----------
+    direction : {"en→zh", "zh→en"}
+        Map English terms to Chinese ones, or the other way round.
+
+    Returns
+    -------
+    dict
+        ``{term: translation}`` for ``n`` terms drawn with ``seed``.
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> pairs = matching_pairs(load_dataset("glossary"), lessons=10, n=3, seed=1)
+    >>> len(pairs)
+    3
+    >>> pairs == matching_pairs(load_dataset("glossary"), lessons=10, n=3, seed=1)
+    True
+    """
+    if direction not in ("en→zh", "zh→en"):
+        raise ValueError("direction must be 'en→zh' or 'zh→en'")
+    pool = glossary_terms(glossary, lessons)
+    rows = random.Random(seed).sample(list(pool.itertuples()), min(int(n), len(pool)))
+    if direction == "en→zh":
+        return {r.term_en: r.term_zh for r in rows}
+    return {r.term_zh: r.term_en for r in rows}

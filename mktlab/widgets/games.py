@@ -1,0 +1,48 @@
+"""Widgets for lesson 10: the pirate-puzzle explorer."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+from IPython.display import Markdown, display
+
+from ..games import format_split, pirate_backward_induction, pirate_equilibria
+
+__all__ = ["pirate_explorer"]
+
+_SHOWN = 6  # how many equilibrium splits to list before summarising
+
+
+def pirate_explorer(pirates=5, gems=100):
+    """Sliders for the number of pirates and gems, and the three rules: see every equilibrium split.
+
+    Returns
+    -------
+    ipywidgets.interactive
+    """
+    def show(pirates, gems, proposer_votes, ties_pass, indifferent):
+        rules = dict(proposer_votes=proposer_votes, ties_pass=ties_pass, indifferent=indifferent)
+        try:
+            splits = pirate_equilibria(pirates, gems, **rules)
+        except ValueError as err:
+            display(Markdown(f"**Too many to list:** {err}"))
+            return
+        listed = ", ".join(f"`{format_split(s)}`" for s in splits[:_SHOWN])
+        more = f" and {len(splits) - _SHOWN} more" if len(splits) > _SHOWN else ""
+        fate = ("P1's plan passes." if splits[0][0] is not None
+                else "No plan can pass: P1 is thrown overboard (✗) and P2 proposes.")
+        display(Markdown(f"**{len(splits)} equilibrium split(s)** (P1 first): {listed}{more}. {fate}"))
+        table = pirate_backward_induction(pirates, gems, **rules)
+        display(Markdown("Backward induction, from the last pirate up (`<NA>`: not on board or thrown):"))
+        display(table if len(table) <= 20 else table.tail(20))
+
+    controls = dict(
+        pirates=widgets.IntSlider(value=pirates, min=1, max=10, description="pirates",
+                                  continuous_update=False),
+        gems=widgets.IntSlider(value=gems, min=0, max=200, description="gems", continuous_update=False),
+        proposer_votes=widgets.Checkbox(value=True, description="proposer votes"),
+        ties_pass=widgets.Dropdown(options=[("half or more passes (a tie passes)", True),
+                                            ("more than half passes", False)],
+                                   value=True, description="threshold"),
+        indifferent=widgets.Dropdown(options=["against", "for"], value="against",
+                                     description="indifferent"),
+    )
+    return widgets.interactive(show, **controls)
