@@ -9,15 +9,21 @@ Jupyter.  Load the tables with :func:`mktlab.data.load_dataset`.
 A quiz is a reproducible sample of the bank: the same lessons, size and seed
 always give the same statements in the same order, so a quiz can be handed out,
 discussed and graded like any other exercise.
+
+The practice widgets in :mod:`mktlab.widgets.question_bank` show what
+:func:`item_feedback`, :func:`quiz_progress`, :func:`statement_html` and
+:func:`glossary_html` return; all the logic is here.
 """
 from __future__ import annotations
 
+import html
 import random
 import re
 from functools import lru_cache
 
 __all__ = ["LESSONS", "bank_items", "quiz", "quiz_text", "quiz_key", "score_quiz",
-           "glossary_terms", "search_glossary", "find_term", "matching_pairs"]
+           "item_feedback", "quiz_progress", "statement_html",
+           "glossary_terms", "search_glossary", "find_term", "matching_pairs", "glossary_html"]
 
 #: The course's lessons, by number.
 LESSONS = {
@@ -201,6 +207,100 @@ def score_quiz(quiz_items, answers):
     return result[["item_id", "answer", "key", "correct", "explanation"]]
 
 
+def item_feedback(item, answer):
+    """One line of instant feedback on a True/False answer to one bank item, with its explanation.
+
+    Parameters
+    ----------
+    item : pandas.Series or dict
+        One row of the bank (it needs ``key`` and ``explanation``).
+    answer : bool or None
+        The student's answer; ``None`` means not answered yet.
+
+    Returns
+    -------
+    str
+        ``""`` when not answered; otherwise ``✔ Right`` or ``✘ Not quite``, the
+        key in words, and the explanation.
+
+    Examples
+    --------
+    >>> item = {"key": False, "explanation": "Berry coined it in 1983."}
+    >>> item_feedback(item, False)
+    '✔ Right: the statement is false. Berry coined it in 1983.'
+    >>> item_feedback(item, True)
+    '✘ Not quite: the statement is false. Berry coined it in 1983.'
+    >>> item_feedback(item, None)
+    ''
+    """
+    if answer is None:
+        return ""
+    if type(answer) is not bool:
+        raise ValueError("the answer must be True, False or None")
+    key = bool(item["key"])
+    verdict = "✔ Right" if answer == key else "✘ Not quite"
+    return f"{verdict}: the statement is {'true' if key else 'false'}. {item['explanation']}"
+
+
+def quiz_progress(quiz_items, answers):
+    """How far a student has got with a quiz: answered so far, and how many of those are right.
+
+    Parameters
+    ----------
+    quiz_items : pandas.DataFrame
+        A quiz from :func:`quiz` (it needs the ``key`` column).
+    answers : list of bool or None
+        One entry per statement, in quiz order; ``None`` for not answered yet.
+
+    Returns
+    -------
+    str
+        e.g. ``"2 of 3 answered, 1 right"``; once every statement is answered,
+        the score as a percentage is added.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"key": [True, False, True]}, index=[1, 2, 3])
+    >>> quiz_progress(items, [None, None, None])
+    '0 of 3 answered, 0 right'
+    >>> quiz_progress(items, [True, True, None])
+    '2 of 3 answered, 1 right'
+    >>> quiz_progress(items, [True, False, True])
+    '3 of 3 answered, 3 right: 100%'
+    """
+    answers = list(answers)
+    keys = quiz_key(quiz_items)
+    if len(answers) != len(keys):
+        raise ValueError(f"one answer (or None) per statement: {len(keys)} expected, {len(answers)} given")
+    answered = [(a, k) for a, k in zip(answers, keys) if a is not None]
+    right = sum(a == k for a, k in answered)
+    text = f"{len(answered)} of {len(keys)} answered, {right} right"
+    if keys and len(answered) == len(keys):
+        text += f": {round(100 * right / len(keys))}%"
+    return text
+
+
+def statement_html(number, item, language="both"):
+    """One quiz statement as HTML: its number, the English and/or Chinese text (escaped).
+
+    Examples
+    --------
+    >>> item = {"statement_en": "4P < 4C?", "statement_zh": "4P少于4C吗？"}
+    >>> statement_html(3, item)
+    '<b>3.</b> 4P &lt; 4C?<br><span style="color:#555">4P少于4C吗？</span>'
+    >>> statement_html(3, item, language="zh")
+    '<b>3.</b> 4P少于4C吗？'
+    """
+    if language not in ("en", "zh", "both"):
+        raise ValueError("language must be 'en', 'zh' or 'both'")
+    first = item["statement_zh"] if language == "zh" else item["statement_en"]
+    text = f"<b>{int(number)}.</b> {html.escape(str(first))}"
+    if language == "both":
+        text += f'<br><span style="color:#555">{html.escape(str(item["statement_zh"]))}</span>'
+    return text
+
+
 # --------------------------------------------------------------------------------------------
 # Glossary
 # --------------------------------------------------------------------------------------------
@@ -347,3 +447,72 @@ def matching_pairs(glossary, lessons=None, n=5, seed=0, direction="en→zh"):
     if direction == "en→zh":
         return {r.term_en: r.term_zh for r in rows}
     return {r.term_zh: r.term_en for r in rows}
+
+
+_GLOSSARY_PROMPT = ("Type part of a term or of a definition, in English or Chinese "
+                    "(for example <i>loyalty</i> or <i>忠诚</i>).")
+
+
+def glossary_html(glossary, text, lessons=None, definitions=True, limit=15):
+    """The glossary entries that match ``text``, as an HTML table in English and Chinese.
+
+    The search is :func:`search_glossary`; this function only lays out what it
+    finds: a line saying how many terms match (and any lesson or names-only
+    limit), then term, 中文, the two definitions, who the term is credited to
+    and the lesson that introduces it, at most ``limit`` rows, every cell escaped.
+
+    Parameters
+    ----------
+    glossary : pandas.DataFrame
+        The ``glossary`` dataset.
+    text : str
+        What to look for; blank text gives a short prompt instead of a table.
+    lessons : int or list of int, optional
+        Only terms introduced in these lessons.
+    definitions : bool, default True
+        Search the definitions as well as the terms.
+    limit : int, default 15
+        Show at most this many rows (and say how many more there are).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from mktlab.data import load_dataset
+    >>> glossary = load_dataset("glossary")
+    >>> page = glossary_html(glossary, "逆向归纳")
+    >>> page.startswith("<p>1 term matches")
+    True
+    >>> "backward induction" in page and "逆向归纳法" in page
+    True
+    >>> glossary_html(glossary, "blue ocean")
+    '<p>No term matches <b>blue ocean</b>.</p>'
+    >>> glossary_html(glossary, "忠诚", lessons=10, definitions=False)
+    '<p>No term matches <b>忠诚</b> (lesson 10; names only).</p>'
+    >>> glossary_html(glossary, "   ").startswith("<p>Type part of a term")
+    True
+    """
+    if not str(text).strip():
+        return f"<p>{_GLOSSARY_PROMPT}</p>"
+    found = search_glossary(glossary, text, lessons=lessons, definitions=definitions)
+    shown = html.escape(" ".join(str(text).split()))
+    chosen = [] if lessons is None else _lessons(lessons)
+    limits = [("lesson " if len(chosen) == 1 else "lessons ") + ", ".join(f"{n:02d}" for n in chosen)] if chosen else []
+    limits += [] if definitions else ["names only"]
+    scope = f" ({'; '.join(limits)})" if limits else ""
+    if found.empty:
+        return f"<p>No term matches <b>{shown}</b>{scope}.</p>"
+    count = f"{len(found)} term{'s match' if len(found) > 1 else ' matches'} <b>{shown}</b>{scope}"
+    if len(found) > limit:
+        count += f"; the first {limit} are shown, so type more to narrow the search"
+    header = "".join(f'<th style="text-align:left">{h}</th>'
+                     for h in ("term", "中文", "definition", "定义", "credited to", "lesson"))
+    rows = []
+    for row in found.head(limit).itertuples():
+        cells = [f"<b>{html.escape(row.term_en)}</b>", f'<span style="white-space:nowrap">{html.escape(row.term_zh)}</span>',
+                 html.escape(row.definition_en), html.escape(row.definition_zh), html.escape(row.reference),
+                 f"{int(row.lesson):02d}"]
+        rows.append("<tr>" + "".join(f'<td style="text-align:left">{c}</td>' for c in cells) + "</tr>")
+    return f"<p>{count}.</p><table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -215,3 +215,71 @@ def test_every_summary_term_is_in_the_glossary(path, glossary):
                if qb.find_term(glossary, en) is None
                and all(qb.find_term(glossary, part) is None for part in re.split(r"\s*/\s*", zh))]
     assert not missing, f"add these to datasets/glossary.csv: {missing}"
+
+
+# --- feedback and layout for the practice widgets ---------------------------------------------
+
+def test_item_feedback_marks_the_answer_against_the_key_and_explains(bank):
+    """For every item: the key itself gets '✔ Right', its negation '✘ Not quite'; both end with the explanation."""
+    for _, item in bank.iterrows():
+        right, wrong = qb.item_feedback(item, bool(item["key"])), qb.item_feedback(item, not item["key"])
+        assert right.startswith("✔ Right") and wrong.startswith("✘ Not quite")
+        assert right.endswith(item["explanation"]) and wrong.endswith(item["explanation"])
+        assert ("is true" in right) == bool(item["key"])
+    assert qb.item_feedback(bank.iloc[0], None) == ""
+    with pytest.raises(ValueError):
+        qb.item_feedback(bank.iloc[0], "True")
+
+
+def test_quiz_progress_counts_only_answered_statements(bank):
+    """Hand count on a 4-statement quiz: key answers on 1 and 2, the wrong one on 3, 4 open → '3 of 4, 2 right'."""
+    items = qb.quiz(bank, 2, n=4, seed=5)
+    key = qb.quiz_key(items)
+    answers = [key[0], key[1], not key[2], None]
+    assert qb.quiz_progress(items, answers) == "3 of 4 answered, 2 right"
+    assert qb.quiz_progress(items, [*answers[:3], key[3]]) == "4 of 4 answered, 3 right: 75%"
+    assert qb.quiz_progress(items, key) == "4 of 4 answered, 4 right: 100%"
+    with pytest.raises(ValueError):
+        qb.quiz_progress(items, [True])
+
+
+def test_statement_html_escapes_and_numbers():
+    """'<' in a statement becomes '&lt;'; the number comes first; 'en' leaves the Chinese out."""
+    item = {"statement_en": "A <b> tag", "statement_zh": "一个<标签>"}
+    assert qb.statement_html(7, item).startswith("<b>7.</b> A &lt;b&gt; tag<br>")
+    assert "一个&lt;标签&gt;" in qb.statement_html(7, item)
+    assert qb.statement_html(7, item, language="en") == "<b>7.</b> A &lt;b&gt; tag"
+    with pytest.raises(ValueError):
+        qb.statement_html(1, item, language="fr")
+
+
+def test_glossary_html_lists_each_hit_in_both_languages_with_its_lesson(glossary):
+    """'SERVQUAL' in the terms only: one table row per hit, each with its Chinese name and lesson 06."""
+    hits = qb.search_glossary(glossary, "SERVQUAL", definitions=False)
+    page = qb.glossary_html(glossary, "SERVQUAL", definitions=False)
+    assert page.count("<tr>") == len(hits) + 1  # the header row, then one per term
+    for row in hits.itertuples():
+        assert f"<b>{row.term_en}</b>" in page and row.term_zh in page
+    assert page.count("<td style=\"text-align:left\">06</td>") == len(hits)
+
+
+def test_glossary_html_limits_rows_and_says_so(glossary):
+    """A search for 'e' matches more than 3 terms; limit=3 shows exactly 3 rows and says more exist."""
+    total = len(qb.search_glossary(glossary, "e"))
+    page = qb.glossary_html(glossary, "e", limit=3)
+    assert total > 3
+    assert page.startswith(f"<p>{total} terms match <b>e</b>; the first 3 are shown")
+    assert page.count("<tr>") == 4
+
+
+def test_glossary_html_escapes_the_query(glossary):
+    """A query with markup is shown as text, never as HTML."""
+    assert qb.glossary_html(glossary, "<script>") == "<p>No term matches <b>&lt;script&gt;</b>.</p>"
+
+
+def test_glossary_html_states_its_limits(glossary):
+    """The first line names the lesson filter and 'names only', so a changed filter always shows."""
+    assert qb.glossary_html(glossary, "loyalty", lessons=[4, 5]).startswith(
+        f"<p>{len(qb.search_glossary(glossary, 'loyalty', lessons=[4, 5]))} terms match <b>loyalty</b> "
+        "(lessons 04, 05).</p>")
+    assert qb.glossary_html(glossary, "zzz", definitions=False) == "<p>No term matches <b>zzz</b> (names only).</p>"
