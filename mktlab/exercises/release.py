@@ -29,6 +29,7 @@ BEGIN, END, HIDDEN = "### BEGIN SOLUTION", "### END SOLUTION", "### HIDDEN"
 LOCKED_ROLES = ("text", "setup", "check")
 _CHECK = re.compile(r"""\s*ex\.check\(\s*(['"])(?P<qid>[A-Za-z_]\w*)\1\s*\)\s*""")
 _STUB_NOTE = "# Your answer: replace each ... below."
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class ReleaseError(ValueError):
@@ -141,6 +142,11 @@ def question_specs(nb):
     return specs
 
 
+def _shows_widget(cell):
+    """Saved widget views cannot be shown without the live kernel, so the copy drops them."""
+    return any(_WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+
+
 def release_notebook(solution, lesson):
     """Return ``(student notebook, protected keys)`` for a solution notebook.
 
@@ -158,7 +164,7 @@ def release_notebook(solution, lesson):
         cell.metadata.pop("execution", None)
         if role == "answer":
             cell.source = stub_source(cell.source)
-        if role in ("answer", "check"):
+        if role in ("answer", "check") or _shows_widget(cell):
             cell.outputs, cell.execution_count = [], None
         if role in LOCKED_ROLES:
             cell.metadata.update(editable=False, deletable=False)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import Markdown, display
 
+from . import live
 from ..games import format_split, pirate_backward_induction, pirate_equilibria
 
 __all__ = ["pirate_explorer"]
@@ -16,23 +16,25 @@ def pirate_explorer(pirates=5, gems=100):
 
     Returns
     -------
-    ipywidgets.interactive
+    ipywidgets.VBox
     """
     def show(pirates, gems, proposer_votes, ties_pass, indifferent):
+        parts = []
         rules = dict(proposer_votes=proposer_votes, ties_pass=ties_pass, indifferent=indifferent)
         try:
             splits = pirate_equilibria(pirates, gems, **rules)
         except ValueError as err:
-            display(Markdown(f"**Too many to list:** {err}"))
-            return
+            parts.append(f"**Too many to list:** {err}")
+            return parts
         listed = ", ".join(f"`{format_split(s)}`" for s in splits[:_SHOWN])
         more = f" and {len(splits) - _SHOWN} more" if len(splits) > _SHOWN else ""
         fate = ("P1's plan passes." if splits[0][0] is not None
                 else "No plan can pass: P1 is thrown overboard (✗) and P2 proposes.")
-        display(Markdown(f"**{len(splits)} equilibrium split(s)** (P1 first): {listed}{more}. {fate}"))
+        parts.append(f"**{len(splits)} equilibrium split(s)** (P1 first): {listed}{more}. {fate}")
         table = pirate_backward_induction(pirates, gems, **rules)
-        display(Markdown("Backward induction, from the last pirate up (`<NA>`: not on board or thrown):"))
-        display(table if len(table) <= 20 else table.tail(20))
+        parts.append("Backward induction, from the last pirate up (`<NA>`: not on board or thrown):")
+        parts.append(table if len(table) <= 20 else table.tail(20))
+        return parts
 
     controls = dict(
         pirates=widgets.IntSlider(value=pirates, min=1, max=10, description="pirates",
@@ -45,4 +47,4 @@ def pirate_explorer(pirates=5, gems=100):
         indifferent=widgets.Dropdown(options=["against", "for"], value="against",
                                      description="indifferent"),
     )
-    return widgets.interactive(show, **controls)
+    return live(show, **controls)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import Markdown, display
 
+from . import live
 from ..incentives import budget_neutral_target, compare_schemes, scheme_chart
 
 __all__ = ["bonus_explorer"]
@@ -14,20 +14,22 @@ _NEUTRAL = "same total cost (budget-neutral)"
 def bonus_explorer(agents):
     """A weight slider and a target dropdown: who gains and who loses under the retention-weighted scheme."""
     def show(weight, target):
+        parts = []
         chosen = budget_neutral_target(agents) if target == _NEUTRAL else float(target)
         table = compare_schemes(agents, weight=weight, target=chosen)
         means = table.groupby("work_style")[["volume_bonus", "retention_bonus"]].mean().round(0)
         extra = float(table["change"].sum())
         cost = ("the same total as under the volume scheme" if abs(extra) < 0.5 else
                 f"**¥{abs(extra):,.0f} {'more' if extra > 0 else 'less'}** in total than under the volume scheme")
-        display(Markdown(
+        parts.append((
             f"Target retention **{chosen:.3f}**, weight **{weight:.0%}**: the insurer pays {cost}.\n\n"
             + "| work style | volume-based (¥) | retention-weighted (¥) |\n| --- | --- | --- |\n"
             + "\n".join(f"| {s} | {v:,.0f} | {r:,.0f} |" for s, (v, r) in means.iterrows())))
-        display(scheme_chart(agents, weight=weight, target=chosen))
+        parts.append(scheme_chart(agents, weight=weight, target=chosen))
+        return parts
 
     weight = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.1, description="Weight",
                                  readout_format=".0%", continuous_update=False)
     target = widgets.Dropdown(options=[_NEUTRAL, "0.65", "0.70", "0.75", "0.80", "0.85"], value=_NEUTRAL,
                               description="Target")
-    return widgets.interactive(show, weight=weight, target=target)
+    return live(show, weight=weight, target=target)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import Markdown, display
 
+from . import live
 from ..mix import COST_COMPONENTS, FOUR_P, VALUE_COMPONENTS, delivered_value, delivered_value_chart, four_c_reading
 
 __all__ = ["HOTEL_PLAN", "HOTEL_VALUE", "HOTEL_COST", "mix_to_4c"]
@@ -35,7 +35,7 @@ def mix_to_4c(p_to_c, plan=None, value=None, cost=None):
     value = {**HOTEL_VALUE, **(value or {})}
     cost = {**HOTEL_COST, **(cost or {})}
     boxes = {p: widgets.Textarea(value=plan[p], description=p.capitalize(),
-                                 layout=widgets.Layout(width="95%", height="3.2em"))
+                                 continuous_update=False, layout=widgets.Layout(width="95%", height="3.2em"))
              for p in FOUR_P}
     sliders = {f"value_{k}": widgets.IntSlider(value=value[k], min=0, max=2000, step=10,
                                                description=f"{k} value", continuous_update=False)
@@ -46,19 +46,20 @@ def mix_to_4c(p_to_c, plan=None, value=None, cost=None):
 
     def show(**fields):
         reading = four_c_reading(p_to_c, {p: fields[p] for p in FOUR_P})
-        display(Markdown("**Your 4P plan, read as the customer's 4C:**"))
-        display(reading)
         parts_value = {k: fields[f"value_{k}"] for k in VALUE_COMPONENTS}
         parts_cost = {k: fields[f"cost_{k}"] for k in COST_COMPONENTS}
         gap = delivered_value(parts_value, parts_cost)
-        display(Markdown(f"**Delivered value** = {sum(parts_value.values())} − {sum(parts_cost.values())} "
-                         f"= **{gap}** yuan. The price is only the monetary part of the customer's cost."))
-        display(delivered_value_chart(parts_value, parts_cost))
+        return ["**Your 4P plan, read as the customer's 4C:**", reading,
+                f"**Delivered value** = {sum(parts_value.values())} − {sum(parts_cost.values())} "
+                f"= **{gap}** yuan. The price is only the monetary part of the customer's cost.",
+                delivered_value_chart(parts_value, parts_cost)]
 
-    out = widgets.interactive_output(show, {**boxes, **sliders})
+    shown = live(show, **boxes, **sliders)
     value_box = widgets.VBox([widgets.HTML("<b>Total customer value (顾客总价值), ¥</b>"),
                               *[sliders[f"value_{k}"] for k in VALUE_COMPONENTS]])
     cost_box = widgets.VBox([widgets.HTML("<b>Total customer cost (顾客总成本), ¥</b>"),
                              *[sliders[f"cost_{k}"] for k in COST_COMPONENTS]])
-    return widgets.VBox([widgets.HTML("<b>Your 4P plan</b>"), *boxes.values(),
-                         widgets.HBox([value_box, cost_box]), out])
+    box = widgets.VBox([widgets.HTML("<b>Your 4P plan</b>"), *boxes.values(),
+                        widgets.HBox([value_box, cost_box]), shown.view])
+    box.controls, box.view = shown.controls, shown.view
+    return box

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import Markdown, display
 
+from . import live
 from ..relationship_marketing import compare_strategies, strategy_chart
 
 __all__ = ["crossover_explorer"]
@@ -16,16 +16,18 @@ def crossover_explorer(**scenario):
     (e.g. ``transaction_retention=0.5``, ``budget=100_000``).
     """
     def show(relationship_retention):
+        parts = []
         both = compare_strategies(relationship_retention, **scenario)
         last = both[both["year"] == both["year"].max()].set_index("strategy")["cumulative_discounted_profit"]
         leader = "relationship" if last["relationship"] > last["transaction"] else "transaction"
-        display(Markdown(
+        parts.append((
             f"Cumulative discounted profit after {int(both['year'].max())} years: "
             f"transaction ¥{last['transaction']:,.0f}, relationship ¥{last['relationship']:,.0f}. "
             f"**The {leader} strategy is ahead.**"))
-        display(strategy_chart(both))
+        parts.append(strategy_chart(both))
+        return parts
 
     slider = widgets.FloatSlider(value=0.70, min=0.50, max=1.00, step=0.01, readout_format=".2f",
                                  description="RM retention", continuous_update=False,
                                  style={"description_width": "initial"})
-    return widgets.interactive(show, relationship_retention=slider)
+    return live(show, relationship_retention=slider)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import Markdown, display
 
+from . import live
 from ..services import DIMENSIONS_ZH, dimension_gaps, gap_chart
 
 __all__ = ["gap_explorer"]
@@ -15,6 +15,7 @@ def gap_explorer(survey, groupings=("segment", "age_group", "booking_channel", "
     choices = ["all guests", *[g for g in groupings if g in survey.columns]]
 
     def show(compare):
+        parts = []
         if compare == "all guests":
             means = gaps.mean().rename("all guests").to_frame().T
         else:
@@ -22,9 +23,10 @@ def gap_explorer(survey, groupings=("segment", "age_group", "booking_channel", "
         weakest = means.idxmin(axis=1)
         lines = [f"- **{group}**: {dim} ({DIMENSIONS_ZH[dim]}), mean gap {means.loc[group, dim]:.2f}"
                  for group, dim in weakest.items()]
-        display(Markdown("**Weakest dimension (largest shortfall) per group:**\n\n" + "\n".join(lines)))
-        display(gap_chart(means, title=f"Mean SERVQUAL gap (P − E) by dimension: {compare}"))
+        parts.append(("**Weakest dimension (largest shortfall) per group:**\n\n" + "\n".join(lines)))
+        parts.append(gap_chart(means, title=f"Mean SERVQUAL gap (P − E) by dimension: {compare}"))
+        return parts
 
-    return widgets.interactive(show, compare=widgets.Dropdown(options=choices, value="segment"
+    return live(show, compare=widgets.Dropdown(options=choices, value="segment"
                                                               if "segment" in choices else "all guests",
                                                               description="Compare"))
