@@ -154,7 +154,8 @@ class Exercises:
         except Exception as err:  # a check must never stop Run All
             fraction, state, message = 0.0, "invalid", f"could not check this answer ({type(err).__name__}: {err})"
         points = (self._specs.get(qid) or self._keys.get(qid) or {}).get("points", 1)
-        print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{fraction * points:g}/{points:g}]")
+        score = "?" if state == "pending" else f"{fraction * points:g}"
+        print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{score}/{points:g}]")
 
 
 def capture(qid, cases=None):
