@@ -20,11 +20,37 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQu
 
 @lru_cache(maxsize=1)
 def cjk_font():
-    """The name of an installed font family that can draw Chinese, or ``None``."""
+    """The name of an installed font family that can draw Chinese, or ``None``.
+
+    matplotlib keeps its list of fonts in a cache (``~/.cache/matplotlib``) and
+    does not notice fonts installed after the cache was built. So when the
+    cached list has no CJK font, the fonts on the system that the cache does
+    not know are added to matplotlib's list first (this costs time only on a
+    machine without a CJK font, once per process).
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return _first_cjk_family(font_manager.fontManager) or _first_cjk_family(_add_uncached_fonts(font_manager))
+
+
+def _first_cjk_family(manager):
+    installed = {f.name for f in manager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+def _add_uncached_fonts(font_manager):
+    """Add the system fonts that matplotlib's font cache does not list yet; returns the font manager."""
+    import os
+
+    manager = font_manager.fontManager
+    known = {os.path.realpath(f.fname) for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if os.path.realpath(path) not in known:
+            try:
+                manager.addfont(path)
+            except Exception:  # a file FreeType cannot read: skip it, as matplotlib's own scan does
+                continue
+    return manager
 
 
 def use_cjk_font():
