@@ -7,7 +7,22 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["feedback_html"]
+__all__ = ["feedback_html", "STATUS_NOTES"]
+
+#: What each gradebook status means, in words a student can act on.
+STATUS_NOTES = {
+    "ok": "",
+    "timeout": "A cell ran longer than the time allowed per cell and was stopped; the cells after it still ran.",
+    "time limit": "The notebook ran longer than the time allowed in total; the cells after that point did not run.",
+    "memory limit": "A cell asked for more memory than allowed.",
+    "kernel died": "The notebook stopped the Python kernel (for example with os._exit or a crash); "
+                   "the answers checked before that point still count.",
+    "invalid notebook": "The file could not be read as a Jupyter notebook.",
+    "missing notebook": "No notebook was found in your folder.",
+    "several notebooks": "Your folder holds several notebooks and none has the lesson's file name.",
+    "wrong lesson": "This notebook belongs to another lesson.",
+    "notebook too large": "The notebook file is larger than allowed; clear its outputs and hand it in again.",
+}
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -15,7 +30,7 @@ _PAGE = """<!DOCTYPE html>
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ccc;padding:.4em;text-align:left;vertical-align:top}}
 .correct{{color:#1a7f37}}.partial,.incorrect,.invalid{{color:#b35900}}.unanswered{{color:#666}}</style></head>
 <body><h1>{title}</h1>
-<p>Status: <b>{status}</b>. Total: <b>{total:g} of {max:g}</b> points.{flags}</p>
+<p>Status: <b>{status}</b>. Total: <b>{total:g} of {max:g}</b> points.{note}{flags}</p>
 <table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>
 {rows}
 </table>
@@ -43,5 +58,7 @@ def feedback_html(result, lesson):
         f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
         for q, v in result.verdicts.items())
     flags = f" Notes: {escape('; '.join(result.flags))}." if result.flags else ""
+    note = STATUS_NOTES.get(result.status, "The notebook could not be run to the end.")
+    note = f" {escape(note)}" if note else ""
     return _PAGE.format(title=escape(f"{lesson.stem}: feedback for {result.student}"), status=escape(result.status),
-                        total=result.total, max=lesson.max_points, flags=flags, rows=rows)
+                        total=result.total, max=lesson.max_points, note=note, flags=flags, rows=rows)

@@ -1,0 +1,305 @@
+"""The class-level outputs of a grading run: the report, the LMS file, hand-graded scores.
+
+* :func:`report_html`: ``OUT/report.html``, one self-contained page (inline SVG
+  charts, no scripts, no external files): the score distribution, each
+  question's success rate, the most common wrong answers per question (the
+  answers are collected as plain data, so identical wrong answers can be
+  counted), and the submissions that could not be graded normally, with why.
+* :func:`lms_csv`: ``OUT/lms.csv`` for Moodle's gradebook import ("Import →
+  CSV file"): ``Username``, one grade column named after the lesson, and
+  ``Feedback``.  Map ``Username`` to the user field *username* (so student
+  folders must be named by Moodle username) and the grade column to the
+  lesson's grade item; map ``Feedback`` to that item's feedback, or ignore it.
+* :func:`read_manual_scores`, :func:`apply_manual_scores` and
+  :func:`manual_scores_csv`: ``OUT/manual_scores.csv``, where the instructor
+  enters points for written answers; the next run merges them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from html import escape
+
+from .kinds import Verdict
+
+__all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
+           "wrong_answers", "status_counts"]
+
+_GRADED_BY_HAND = "graded by your instructor"
+
+
+# --- hand-graded questions --------------------------------------------------------
+
+
+def read_manual_scores(text):
+    """``{(student, question): points-as-text}`` from the text of ``manual_scores.csv``.
+
+    Examples
+    --------
+    >>> read_manual_scores("student,question,points,max,answer\\nann,essay,1.5,2,Because...\\nbo,essay,,2,x\\n")
+    {('ann', 'essay'): '1.5', ('bo', 'essay'): ''}
+    """
+    rows = csv.DictReader(io.StringIO(text))
+    return {(r.get("student", ""), r.get("question", "")): (r.get("points") or "").strip() for r in rows}
+
+
+def apply_manual_scores(results, lesson, scores):
+    """Merge the instructor's points into ``results`` (in place); returns a list of problems found.
+
+    A pending question with a number between 0 and its points becomes graded;
+    anything else entered is reported and left pending.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(keys={"essay": {"kind": "manual", "points": 2}})
+    >>> r = NS(student="ann", verdicts={"essay": Verdict(0, "pending", "saved")}, points={"essay": 0})
+    >>> apply_manual_scores([r], lesson, {("ann", "essay"): "1.5"})
+    []
+    >>> r.points["essay"], r.verdicts["essay"].state
+    (1.5, 'partial')
+    """
+    problems = []
+    for result in results:
+        for qid, verdict in list(result.verdicts.items()):
+            if lesson.keys[qid]["kind"] != "manual" or verdict[1] != "pending":
+                continue
+            entered = scores.get((result.student, qid), "")
+            if not entered:
+                continue
+            maximum = lesson.keys[qid]["points"]
+            try:
+                points = float(entered)
+                if not 0 <= points <= maximum:
+                    raise ValueError
+            except ValueError:
+                problems.append(f"{result.student} / {qid}: {entered!r} is not a number from 0 to {maximum:g}")
+                continue
+            fraction = points / maximum if maximum else 1.0
+            state = "correct" if fraction >= 1 else "partial" if fraction > 0 else "incorrect"
+            result.verdicts[qid] = Verdict(fraction, state, f"{_GRADED_BY_HAND}: {points:g} of {maximum:g} points.")
+            result.points[qid] = round(points, 3)
+    return problems
+
+
+def manual_scores_csv(results, lesson, scores):
+    """The scores file to fill in: one row per written answer, keeping what was already entered."""
+    manual = [q for q, k in lesson.keys.items() if k["kind"] == "manual"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "question", "points", "max", "answer"])
+    for result in results:
+        for qid in manual:
+            answer = result.answers.get(qid) if hasattr(result, "answers") else None
+            if not isinstance(answer, str) or not answer.strip():
+                continue
+            writer.writerow([result.student, qid, scores.get((result.student, qid), ""),
+                             f"{lesson.keys[qid]['points']:g}", answer])
+    return buffer.getvalue()
+
+
+# --- the LMS file -----------------------------------------------------------------------
+
+
+def lms_csv(results, lesson):
+    """Grades for Moodle's CSV import: ``Username``, the lesson's total, ``Feedback``.
+
+    A row with questions still to grade by hand has an empty grade (Moodle then
+    records no grade); a student without a notebook gets 0.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(stem="01_demo", max_points=9)
+    >>> rows = [NS(student="ann", status="ok", total=7.5, pending=[], flags=[]),
+    ...         NS(student="bo", status="missing notebook", total=0, pending=[], flags=[])]
+    >>> print(lms_csv(rows, lesson))
+    Username,01_demo,Feedback
+    ann,7.5,7.5 of 9 points.
+    bo,0,0 of 9 points (missing notebook).
+    <BLANKLINE>
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Username", lesson.stem, "Feedback"])
+    for r in results:
+        if r.pending:
+            writer.writerow([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
+            continue
+        note = "" if r.status == "ok" else f" ({r.status})"
+        writer.writerow([r.student, f"{r.total:g}", f"{r.total:g} of {lesson.max_points:g} points{note}."])
+    return buffer.getvalue()
+
+
+# --- the class report ---------------------------------------------------------------------
+
+
+def status_counts(results):
+    """``{status: count}``, most common first.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> status_counts([NS(status="ok"), NS(status="timeout"), NS(status="ok")])
+    {'ok': 2, 'timeout': 1}
+    """
+    return dict(Counter(r.status for r in results).most_common())
+
+
+def _answer_text(answer, verdict, kind):
+    if kind == "function" or verdict[1] == "invalid" or answer is None:
+        return verdict[2]
+    if isinstance(answer, dict) and "__table__" in answer:
+        return "a table: " + json.dumps(answer.get("data"), ensure_ascii=False)
+    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+
+
+def wrong_answers(results, lesson, top=3):
+    """``{qid: [(answer text, count), …]}``: the most common answers that did not earn full points.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(keys={"year": {"kind": "number"}})
+    >>> rows = [NS(answers={"year": y}, verdicts={"year": Verdict(int(y == 1983), "x", "")})
+    ...         for y in (1960, 1960, 1983, 1985)]
+    >>> wrong_answers(rows, lesson)
+    {'year': [('1960', 2), ('1985', 1)]}
+    """
+    found = {}
+    for qid, key in lesson.keys.items():
+        counts = Counter()
+        for r in results:
+            verdict = r.verdicts.get(qid)
+            if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
+                continue
+            text = _answer_text(r.answers.get(qid), verdict, key["kind"])
+            counts[text if len(text) <= 160 else text[:157] + "…"] += 1
+        found[qid] = counts.most_common(top)
+    return found
+
+
+def _svg_bars(labels, values, maximum, width=640, bar=18, unit="", color="#3b6ea8"):
+    """A horizontal bar chart as inline SVG."""
+    label_w, gap = 200, 6
+    height = len(labels) * (bar + gap) + gap
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
+    for i, (label, value) in enumerate(zip(labels, values)):
+        y = gap + i * (bar + gap)
+        w = 0 if not maximum else (width - label_w - 60) * value / maximum
+        parts.append(f'<text x="{label_w - 6}" y="{y + bar * 0.75:.1f}" text-anchor="end" font-size="12">'
+                     f'{escape(str(label))}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" fill="{color}"/>')
+        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar * 0.75:.1f}" font-size="12">'
+                     f'{value:g}{unit}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _svg_histogram(totals, max_points, width=640, height=180):
+    """Columns: how many students scored in each band of points."""
+    whole = 0 < max_points <= 20 and float(max_points).is_integer()
+    bins = int(max_points) + 1 if whole else 10  # whole points: one column per score, the last is full marks
+    step = 1 if whole else (max_points / bins if max_points else 1)
+    counts = [0] * bins
+    for t in totals:
+        counts[min(bins - 1, int(t / step)) if step else 0] += 1
+    top = max(counts) or 1
+    col = (width - 40) / bins
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 36}" role="img">']
+    for i, n in enumerate(counts):
+        h = (height - 20) * n / top
+        x = 30 + i * col
+        mid = x + col / 2
+        parts.append(f'<rect x="{x + 2:.1f}" y="{height - h:.1f}" width="{col - 4:.1f}" height="{h:.1f}" '
+                     'fill="#3b6ea8"/>')
+        if n:
+            parts.append(f'<text x="{mid:.1f}" y="{height - h - 4:.1f}" text-anchor="middle" font-size="12">{n}</text>')
+        low = i * step
+        label = f"{low:g}" if step == 1 else f"{low:.3g}–{low + step:.3g}"
+        parts.append(f'<text x="{mid:.1f}" y="{height + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>')
+    parts.append(f'<text x="{width / 2}" y="{height + 32}" text-anchor="middle" font-size="12">points</text></svg>')
+    return "".join(parts)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:60em;margin:2em auto;line-height:1.5;
+padding:0 1em}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
+td,th{{border-bottom:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}}
+td.n{{text-align:right}}code{{font-size:90%;background:#f4f4f4;padding:0 .2em}}.muted{{color:#666}}</style></head>
+<body><h1>{title}</h1>
+{body}
+</body></html>
+"""
+
+
+def report_html(results, lesson, isolation=None):
+    """The class report as one self-contained HTML page."""
+    n = len(results)
+    graded = [r for r in results if r.status != "missing notebook"]
+    totals = sorted(r.total for r in graded)
+    body = []
+    mean = sum(totals) / len(totals) if totals else 0
+    median = (totals[(len(totals) - 1) // 2] + totals[len(totals) // 2]) / 2 if totals else 0
+    body.append(f"<p>{n} student folder(s); {len(graded)} with a notebook. Mean <b>{mean:.2f}</b>, median "
+                f"<b>{median:g}</b> of {lesson.max_points:g} points.</p>")
+    if isolation:
+        body.append(f'<p class="muted">Isolation of the kernels: {escape(isolation)}.</p>')
+    body.append("<h2>Status</h2><table><tr><th>status</th><th>students</th></tr>")
+    body += [f"<tr><td>{escape(s)}</td><td class=n>{c}</td></tr>" for s, c in status_counts(results).items()]
+    body.append("</table>")
+    body.append("<h2>Score distribution</h2>")
+    body.append(_svg_histogram(totals, lesson.max_points) if totals else "<p>No notebook was graded.</p>")
+
+    body.append("<h2>Questions</h2><p>Share of the students with a notebook who earned full points.</p>")
+    labels, rates, rows = [], [], []
+    for qid, key in lesson.keys.items():
+        states = Counter(r.verdicts[qid][1] for r in graded if qid in r.verdicts)
+        full = sum(1 for r in graded if qid in r.verdicts and r.verdicts[qid][0] >= 1)
+        mean_q = sum(r.points.get(qid, 0) for r in graded) / len(graded) if graded else 0
+        rate = round(100 * full / len(graded), 1) if graded else 0
+        labels.append(qid)
+        rates.append(rate)
+        rows.append(f"<tr><td><code>{escape(qid)}</code></td><td>{escape(key['kind'])}</td>"
+                    f"<td class=n>{mean_q:.2f} / {key['points']:g}</td><td class=n>{rate:g}%</td>"
+                    f"<td class=n>{states.get('partial', 0)}</td><td class=n>{states.get('incorrect', 0)}</td>"
+                    f"<td class=n>{states.get('invalid', 0)}</td><td class=n>{states.get('unanswered', 0)}</td>"
+                    f"<td class=n>{states.get('pending', 0)}</td></tr>")
+    body.append(_svg_bars(labels, rates, 100, unit="%"))
+    body.append("<table><tr><th>question</th><th>kind</th><th>mean points</th><th>full points</th><th>partial</th>"
+                "<th>wrong</th><th>invalid</th><th>unanswered</th><th>pending</th></tr>")
+    body += rows
+    body.append("</table>")
+
+    body.append("<h2>Most common wrong answers</h2><p>Answers that did not earn full points, as collected "
+                "(for functions, the judge's message).</p>")
+    common = wrong_answers(results, lesson)
+    for qid, answers in common.items():
+        if not answers:
+            continue
+        body.append(f"<h3><code>{escape(qid)}</code></h3><table><tr><th>answer</th><th>students</th></tr>")
+        body += [f"<tr><td><code>{escape(text)}</code></td><td class=n>{count}</td></tr>" for text, count in answers]
+        body.append("</table>")
+    if not any(common.values()):
+        body.append("<p>None.</p>")
+
+    trouble = [r for r in results if r.status != "ok"]
+    body.append("<h2>Submissions that did not run normally</h2>")
+    if trouble:
+        body.append("<table><tr><th>student</th><th>status</th><th>why</th></tr>")
+        from .feedback import STATUS_NOTES
+
+        body += [f"<tr><td>{escape(r.student)}</td><td>{escape(r.status)}</td>"
+                 f"<td>{escape('; '.join(r.flags) or STATUS_NOTES.get(r.status, ''))}</td></tr>" for r in trouble]
+        body.append("</table>")
+    else:
+        body.append("<p>None: every notebook ran to the end.</p>")
+    flagged = [r for r in results if r.status == "ok" and r.flags]
+    if flagged:
+        body.append("<h2>Notes on submissions that ran</h2><table><tr><th>student</th><th>notes</th></tr>")
+        body += [f"<tr><td>{escape(r.student)}</td><td>{escape('; '.join(r.flags))}</td></tr>" for r in flagged]
+        body.append("</table>")
+    return _PAGE.format(title=escape(f"{lesson.stem}: class report"), body="\n".join(body))

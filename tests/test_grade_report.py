@@ -1,0 +1,161 @@
+"""The class report, the LMS file, hand-graded questions and the progress display.
+
+A tiny made-up lesson (one number question and one written answer) keeps this
+fast; it lives in a temporary ``solutions/`` folder given with ``--solutions``.
+"""
+import csv
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from mktlab.cli import main
+from mktlab.exercises.check import QUESTION_MIME
+from mktlab.exercises.progress import Progress
+from mktlab.exercises.release import release_notebook
+
+STEM = "01_tiny"
+SPECS = [{"qid": "year", "kind": "number", "points": 1, "hint": "", "answer": 1983, "decimals": 0},
+         {"qid": "essay", "kind": "manual", "points": 2, "hint": "", "rubric": "two reasons"}]
+
+
+def solution():
+    v4 = nbformat.v4
+    cells = [v4.new_markdown_cell("# A tiny lesson"),
+             v4.new_code_cell(f'from mktlab.exercises import Exercises\nex = Exercises("{STEM}")'),
+             v4.new_markdown_cell("When was relationship marketing coined? A number."),
+             v4.new_code_cell("### BEGIN SOLUTION\nyear = 1983\n### END SOLUTION"),
+             v4.new_code_cell('### HIDDEN\nex.number("year", 1983)',
+                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[0]})]),
+             v4.new_code_cell('ex.check("year")'),
+             v4.new_markdown_cell("Why keep customers? Text."),
+             v4.new_code_cell('### BEGIN SOLUTION\nessay = "Because ..."\n### END SOLUTION'),
+             v4.new_code_cell('### HIDDEN\nex.manual("essay", points=2)',
+                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[1]})]),
+             v4.new_code_cell('ex.check("essay")')]
+    return v4.new_notebook(cells=cells)
+
+
+def student(year=None, essay=None):
+    nb, _ = release_notebook(solution(), STEM)
+    for cell in nb.cells:
+        if cell.source.endswith("year = ...") and year is not None:
+            cell.source = f"year = {year}"
+        if cell.source.endswith("essay = ...") and essay is not None:
+            cell.source = f"essay = {essay!r}"
+    return nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    (root / "solutions").mkdir()
+    nbformat.write(solution(), root / "solutions" / f"{STEM}.ipynb")
+    subs = root / "submissions"
+    for name, nb in {"ann": student(1983, "Loyal customers cost less to serve."),
+                     "bo": student(1960, "Because."), "cy": student(1960), "di": student(1970),
+                     "ed": student()}.items():
+        (subs / name).mkdir(parents=True)
+        nbformat.write(nb, subs / name / f"{STEM}.ipynb")
+    (subs / "fay").mkdir()
+    return root
+
+
+def grade(course, *extra):
+    out = io.StringIO()
+    args = ["--solutions", str(course / "solutions"), "grade", "1", str(course / "submissions"),
+            "--out", str(course / "out"), "--jobs", "2", "--timeout", "10", *extra]
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(out):
+        assert main(args) == 0
+    rows = list(csv.DictReader(open(course / "out" / "gradebook.csv", newline="", encoding="utf-8")))
+    return {r["student"]: r for r in rows}, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def first(course):
+    return grade(course)
+
+
+def test_written_answers_stay_pending_until_scored(first, course):
+    """Ann and Bo wrote an essay: 'pending' in the gradebook, a row each in manual_scores.csv, no LMS grade."""
+    rows, printed = first
+    assert rows["ann"]["essay"] == "pending" and rows["ann"]["year"] == "1" and rows["ann"]["total"] == "1"
+    assert rows["cy"]["essay"] == "0"  # nothing written: nothing to grade
+    assert "pending: 1 question(s)" in rows["bo"]["flags"]
+    scores = list(csv.DictReader(open(course / "out" / "manual_scores.csv", encoding="utf-8")))
+    assert [(r["student"], r["question"], r["points"], r["max"]) for r in scores] == \
+        [("ann", "essay", "", "2"), ("bo", "essay", "", "2")]
+    assert scores[0]["answer"] == "Loyal customers cost less to serve."
+    lms = (course / "out" / "lms.csv").read_text(encoding="utf-8").splitlines()
+    assert lms[0] == f"Username,{STEM},Feedback"
+    assert lms[1].startswith("ann,,")  # an empty grade: Moodle records none yet
+    assert "written answers to grade" in printed
+
+
+def test_second_run_merges_the_instructors_scores(first, course):
+    """Entering 2 for Ann and 0.5 for Bo and running again: totals 3 and 0.5, all from the cache."""
+    path = course / "out" / "manual_scores.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("ann,essay,,2", "ann,essay,2,2").replace("bo,essay,,2", "bo,essay,0.5,2")
+    path.write_text(text, encoding="utf-8")
+    rows, printed = grade(course)
+    assert (rows["ann"]["essay"], rows["ann"]["total"]) == ("2", "3")
+    assert (rows["bo"]["essay"], rows["bo"]["total"]) == ("0.5", "0.5")
+    assert "5 unchanged and reused" in printed
+    assert "ann,essay,2,2" in path.read_text(encoding="utf-8")  # the scores are kept
+    lms = list(csv.reader(open(course / "out" / "lms.csv", encoding="utf-8")))
+    assert lms[1][:2] == ["ann", "3"] and lms[-1][:2] == ["fay", "0"]
+    feedback = (course / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
+    assert "graded by your instructor: 2 of 2 points" in feedback
+
+
+def test_report_shows_distribution_success_rates_and_common_wrong_answers(first, course):
+    """report.html: one page, charts inline, 1960 is the most common wrong year (2 students), fay is missing."""
+    page = (course / "out" / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2
+    assert not re.search(r'(src|href)="(http|/|file:)', page)
+    wrong = page.split("Most common wrong answers")[1]
+    assert re.search(r"<code>1960</code></td><td class=n>2<", wrong)
+    assert re.search(r"<code>1970</code></td><td class=n>1<", wrong)
+    assert "fay</td><td>missing notebook" in page
+    assert re.search(r"<code>year</code></td><td>number</td><td class=n>0.20 / 1</td><td class=n>20%", page)
+
+
+def test_progress_bar_on_a_terminal():
+    """On a terminal the bar is redrawn in place with the count, failures and an ETA."""
+    stream = io.StringIO()
+    clock = iter([0, 0, 10, 10, 20, 20]).__next__
+    bar = Progress(4, stream=stream, tty=True, clock=clock)
+    bar.update(SimpleNamespace(student="a", status="ok", total=1, seconds=1, cached=False))
+    bar.update(SimpleNamespace(student="b", status="kernel died", total=0, seconds=1, cached=False))
+    text = stream.getvalue()
+    assert text.startswith("\r[") and "2/4" in text and "failed 1" in text and "ETA 0:" in text
+    assert "\n" not in text
+
+
+def test_plain_log_lines_when_not_a_terminal(course, tmp_path):
+    """Run as a subprocess with output to a pipe: one line per student with the count, failures and ETA."""
+    run = subprocess.run([sys.executable, "-m", "mktlab", "--solutions", str(course / "solutions"), "grade", "1",
+                          str(course / "submissions"), "--out", str(tmp_path / "out"), "--jobs", "1"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 6 and "\r" not in run.stderr
+    assert re.fullmatch(r"\[6/6\] .+; failed so far: 1; ETA 0:00", lines[-1])
+
+
+def test_an_empty_class_gives_empty_files(course, tmp_path, capsys):
+    """No student folder at all: exit 0, a gradebook and an LMS file with only their header rows, and a warning."""
+    (tmp_path / "none").mkdir()
+    assert main(["--solutions", str(course / "solutions"), "grade", "1", str(tmp_path / "none"),
+                 "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert (tmp_path / "out" / "lms.csv").read_text(encoding="utf-8") == f"Username,{STEM},Feedback\n"
+    assert "has no student folders" in capsys.readouterr().err
