@@ -3,32 +3,16 @@
 The class is graded once with the command line (two jobs); each test reads one row.
 """
 import csv
-import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from mktlab.cli import main
 from mktlab.exercises.release import cell_role
+from submissions import LESSON, ROOT, answer, student_copy
 
-ROOT = Path(__file__).resolve().parent.parent
-LESSON = "01_marketing_concepts"
 QUESTIONS = ["concept_order", "firm_concepts", "is_outside_in", "era_statements", "megamarketing_ps",
              "smoking_campaign", "relationship_marketing_coined", "definition_words", "current_definition"]
-
-
-def student_copy():
-    return nbformat.read(ROOT / "notebooks" / f"{LESSON}.ipynb", as_version=4)
-
-
-def answer(nb, qid, source):
-    """Put `source` in the answer cell of question `qid` (as a student would)."""
-    for cell in nb.cells:
-        if cell_role(cell) == "code" and re.search(rf"^(def )?{qid}\b", cell.source, re.M):
-            cell.source = source
-            return nb
-    raise LookupError(qid)
 
 
 def write(folder, name, nb_or_text):

@@ -18,29 +18,12 @@ import pytest
 from mktlab.cli import main
 from mktlab.exercises.grade import _cache_path
 from mktlab.exercises.isolation import landlock_abi
-from mktlab.exercises.release import cell_role
+from submissions import LESSON, ORDER, ROOT, answer, student_copy
 
-ROOT = Path(__file__).resolve().parent.parent
-LESSON = "01_marketing_concepts"
 ANSWER_MIME = "application/vnd.mktlab.answer+json"
-ORDER = ["production concept", "product concept", "selling concept", "marketing concept",
-         "societal marketing concept", "megamarketing", "relationship marketing"]
 ESCAPE = Path("/tmp") / f"mktlab-escape-{uuid.uuid4().hex}"
 ORPHAN = f"{3000 + uuid.uuid4().int % 1000}.25"  # a sleep the dying kernel leaves behind
 LANDLOCK = landlock_abi()
-
-
-def student_copy():
-    return nbformat.read(ROOT / "notebooks" / f"{LESSON}.ipynb", as_version=4)
-
-
-def answer(nb, qid, source):
-    """Put `source` in the answer cell of question `qid` (as a student would)."""
-    for cell in nb.cells:
-        if cell_role(cell) == "code" and re.search(rf"^(def )?{qid}\b", cell.source, re.M):
-            cell.source = source
-            return nb
-    raise LookupError(qid)
 
 
 def control(nb=None):
