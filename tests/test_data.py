@@ -24,3 +24,18 @@ def test_missing_dataset_error_names_the_available_ones():
     """Asking for an unknown dataset says where it looked and what exists."""
     with pytest.raises(FileNotFoundError, match="marketing_concepts"):
         dataset_path("no_such_dataset")
+
+
+BUILD_SCRIPTS = sorted((DATA_DIR / "build").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", BUILD_SCRIPTS, ids=lambda p: p.stem)
+def test_constructed_data_is_rebuilt_exactly_by_its_seeded_script(script):
+    """`datasets/build/<name>.py` with its fixed seed reproduces the committed `<name>.csv`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"build_{script.stem}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = pd.read_csv(dataset_path(script.stem))
+    pd.testing.assert_frame_equal(module.build().reset_index(drop=True), committed, check_dtype=False)

@@ -174,18 +174,6 @@ def test_hotel_survey_business_hotel_delivers_more_value_despite_its_price():
     assert round(means["Station budget inn"], 2) == 80.20
 
 
-def test_hotel_survey_is_rebuilt_identically_from_its_script():
-    """The build script has a fixed seed, so it reproduces the committed file."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "datasets" / "build" / "mix_hotel_value.py"
-    spec = importlib.util.spec_from_file_location("mix_hotel_value_build", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    pd.testing.assert_frame_equal(module.build(), load_dataset("mix_hotel_value"))
-
-
 # --- charts and widget ------------------------------------------------------------------------
 
 def test_timeline_has_one_point_per_dated_framework(frameworks):
