@@ -6,20 +6,9 @@ from pathlib import Path
 import pytest
 
 from mktlab import question_bank as qb
-from mktlab.data import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_dataset("true_false_bank")
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load_dataset("glossary")
 
 
 # --- the bank as data ---------------------------------------------------------------------------

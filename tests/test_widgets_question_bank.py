@@ -8,21 +8,9 @@ shown HTML changes.
 import html
 
 import ipywidgets as widgets
-import pytest
 
 from mktlab import question_bank as qb
-from mktlab.data import load_dataset
 from mktlab.widgets.question_bank import glossary_explorer, practice_quiz
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_dataset("true_false_bank")
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load_dataset("glossary")
 
 
 def test_practice_quiz_shows_the_same_quiz_as_qb_quiz(bank):
