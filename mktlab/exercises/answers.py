@@ -166,24 +166,24 @@ def digest(salt, qid, text):
     return hashlib.sha256(f"{salt}|{qid}|{text}".encode()).hexdigest()[:16]
 
 
-def describe(plain):
-    """A short human description of a plain answer's type, for messages.
+def describe(plain, tr=str):
+    """A short human description of a plain answer's type, for messages, through the translator ``tr``.
 
     Examples
     --------
     >>> describe(3.5), describe("a"), describe([1, 2])
     ('a number', 'text', 'a list of 2 items')
     """
-    if type(plain) is bool:
-        return "True/False"
-    if type(plain) in (int, float):
-        return "a number"
-    if type(plain) is str:
-        return "text"
     if type(plain) is list:
-        return f"a list of {len(plain)} items"
+        return tr("a list of {n} items").format(n=len(plain))
+    if type(plain) is bool:
+        return tr("True/False")
+    if type(plain) in (int, float):
+        return tr("a number")
+    if type(plain) is str:
+        return tr("text")
     if type(plain) is dict and "__table__" in plain:
-        return "a DataFrame" if plain["__table__"] == "frame" else "a Series"
+        return tr("a DataFrame") if plain["__table__"] == "frame" else tr("a Series")
     if type(plain) is dict:
-        return "a dictionary"
-    return "nothing (None)"
+        return tr("a dictionary")
+    return tr("nothing (None)")

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from .. import i18n
 from .answers import NotPlain, to_plain
 from .kinds import judge, protect
 
@@ -70,10 +71,15 @@ class Exercises:
     ----------
     lesson : str
         The notebook's file stem, e.g. ``"01_marketing_concepts"``.
+    language : str
+        The edition, ``"en"`` or ``"zh"``: the checks, widgets and charts of
+        this notebook speak it (see :mod:`mktlab.i18n`).
     """
 
-    def __init__(self, lesson):
-        self.lesson = lesson
+    def __init__(self, lesson, language="en"):
+        self.lesson, self.language = lesson, language
+        i18n.set_language(language)
+        self._tr = i18n.translator(language, lesson)
         self._specs = {}
         self._keys, self._salt, self._problem = {}, lesson, ""
         path = KEYS_DIR / f"{lesson}.json"
@@ -135,16 +141,17 @@ class Exercises:
         elif qid in self._keys:
             key = self._keys[qid]
         else:
-            why = self._problem or f"there is no question called {qid!r} in {self.lesson}"
-            return 0.0, "invalid", f"cannot check this answer: {why}. Is mktlab up to date?"
+            why = self._problem or self._tr("there is no question called {qid} in {lesson}").format(
+                qid=repr(qid), lesson=self.lesson)
+            return 0.0, "invalid", self._tr("cannot check this answer: {why}. Is mktlab up to date?").format(why=why)
         value = namespace.get(qid, _MISSING)
         if value is _MISSING:
-            return 0.0, "unanswered", "not answered yet: run the answer cell above first."
+            return 0.0, "unanswered", self._tr("not answered yet: run the answer cell above first.")
         try:
             answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
         except NotPlain as err:
-            return 0.0, "invalid", f"not yet: {err}."
-        return judge(key, self._salt, answer)
+            return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=f"{err}.")
+        return judge(key, self._salt, answer, self._tr)
 
     def check(self, qid):
         """Print one line on the answer stored in the variable ``qid``. Never raises."""
@@ -152,7 +159,8 @@ class Exercises:
             namespace = sys._getframe(1).f_globals
             fraction, state, message = self.verdict(qid, namespace)
         except Exception as err:  # a check must never stop Run All
-            fraction, state, message = 0.0, "invalid", f"could not check this answer ({type(err).__name__}: {err})"
+            fraction, state, message = 0.0, "invalid", self._tr("could not check this answer ({error})").format(
+                error=f"{type(err).__name__}: {err}")
         points = (self._specs.get(qid) or self._keys.get(qid) or {}).get("points", 1)
         score = "?" if state == "pending" else f"{fraction * points:g}"
         print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{score}/{points:g}]")

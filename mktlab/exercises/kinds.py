@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .answers import UNANSWERED, canonical, describe, digest
 
-__all__ = ["KINDS", "protect", "judge", "Verdict"]
+__all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "Verdict"]
 
 
 class Verdict(NamedTuple):
@@ -27,15 +27,23 @@ class Verdict(NamedTuple):
     message: str
 
 
-def _not_yet(key, detail=""):
-    parts = [p for p in (detail, key.get("hint", "")) if p]
-    return "not yet: " + " ".join(parts) if parts else "not yet"
+def _same(text):
+    return text
 
 
-def _right(fraction, key, detail):
+def _not_yet(key, detail, tr):
+    parts = [p for p in (detail, tr(key["hint"]) if key.get("hint") else "") if p]
+    return tr("not yet: {detail}").format(detail=" ".join(parts)) if parts else tr("not yet")
+
+
+def _invalid(tr, template, **args):
+    return Verdict(0, "invalid", tr("not yet: {detail}").format(detail=tr(template).format(**args)))
+
+
+def _right(fraction, key, detail, tr):
     if fraction >= 1:
-        return Verdict(1, "correct", "correct")
-    return Verdict(fraction, "partial" if fraction > 0 else "incorrect", _not_yet(key, detail))
+        return Verdict(1, "correct", tr("correct"))
+    return Verdict(fraction, "partial" if fraction > 0 else "incorrect", _not_yet(key, detail, tr))
 
 
 def _is_number(v):
@@ -53,12 +61,12 @@ def _protect_number(spec, salt):
     return {"decimals": spec.get("decimals", 0), "hash": digest(salt, spec["qid"], k)}
 
 
-def _judge_number(key, salt, answer):
+def _judge_number(key, salt, answer, tr):
     if not _is_number(answer):
-        return Verdict(0, "invalid", f"not yet: the answer should be a number, but it is {describe(answer)}.")
+        return _invalid(tr, "the answer should be a number, but it is {what}.", what=describe(answer, tr))
     k = _number_index(answer, key["decimals"])
     ok = any(digest(salt, key["qid"], k + j) == key["hash"] for j in (-1, 0, 1))
-    return _right(1 if ok else 0, key, "")
+    return _right(1 if ok else 0, key, "", tr)
 
 
 # --- choice (single or multiple) -------------------------------------------
@@ -73,22 +81,22 @@ def _protect_choice(spec, salt):
             "hash": digest(salt, spec["qid"], canonical(_choices(spec["answer"])))}
 
 
-def _judge_choice(key, salt, answer):
+def _judge_choice(key, salt, answer, tr):
     options = {canonical(o): o for o in key["options"]}
     if key["multiple"] and type(answer) is str:
         answer = [answer]
     if key["multiple"] and not (type(answer) is list and all(type(a) is str for a in answer)):
-        return Verdict(0, "invalid", f"not yet: give a list of option labels, e.g. {key['options'][:2]!r}.")
+        return _invalid(tr, "give a list of option labels, e.g. {example}.",
+                        example=repr([tr(o) for o in key["options"][:2]]))
     if not key["multiple"] and type(answer) is not str:
-        return Verdict(0, "invalid", "not yet: give one option label as text, e.g. "
-                       f"{key['options'][0]!r}.")
+        return _invalid(tr, "give one option label as text, e.g. {example}.", example=repr(tr(key["options"][0])))
     unknown = [a for a in _choices(answer) if canonical(a) not in options]
     if unknown:
-        return Verdict(0, "invalid", f"not yet: {unknown[0]!r} is not one of the options "
-                       f"{', '.join(map(repr, key['options']))}.")
+        return _invalid(tr, "{given} is not one of the options {options}.", given=repr(unknown[0]),
+                        options=", ".join(repr(tr(o)) for o in key["options"]))
     given = sorted({options[canonical(a)] for a in _choices(answer)})
     ok = digest(salt, key["qid"], canonical(given)) == key["hash"]
-    return _right(1 if ok else 0, key, "")
+    return _right(1 if ok else 0, key, "", tr)
 
 
 # --- true/false statements --------------------------------------------------
@@ -97,12 +105,12 @@ def _protect_truefalse(spec, salt):
     return {"hashes": [digest(salt, spec["qid"], f"{i}:{bool(b)}") for i, b in enumerate(spec["answer"])]}
 
 
-def _judge_truefalse(key, salt, answer):
+def _judge_truefalse(key, salt, answer, tr):
     n = len(key["hashes"])
     if not (type(answer) is list and len(answer) == n and all(type(a) is bool for a in answer)):
-        return Verdict(0, "invalid", f"not yet: give a list of {n} values, each True or False.")
+        return _invalid(tr, "give a list of {n} values, each True or False.", n=n)
     right = sum(digest(salt, key["qid"], f"{i}:{a}") == h for i, (a, h) in enumerate(zip(answer, key["hashes"])))
-    return _right(right / n, key, f"{right} of {n} statements are right.")
+    return _right(right / n, key, tr("{right} of {n} statements are right.").format(right=right, n=n), tr)
 
 
 # --- ordering ---------------------------------------------------------------
@@ -114,17 +122,18 @@ def _protect_order(spec, salt):
             "positions": [digest(salt, spec["qid"], f"{i}:{canonical(x)}") for i, x in enumerate(items)]}
 
 
-def _judge_order(key, salt, answer):
+def _judge_order(key, salt, answer, tr):
     items = key["items"]
     if not (type(answer) is list and all(type(a) is str for a in answer)):
-        return Verdict(0, "invalid", f"not yet: give a list of the {len(items)} items in order.")
+        return _invalid(tr, "give a list of the {n} items in order.", n=len(items))
     if sorted(map(canonical, answer)) != sorted(map(canonical, items)):
-        return Verdict(0, "invalid", "not yet: use each of these items exactly once: " + ", ".join(items) + ".")
+        return _invalid(tr, "use each of these items exactly once: {items}.",
+                        items=", ".join(tr(i) for i in items))
     if digest(salt, key["qid"], canonical(answer)) == key["hash"]:
-        return Verdict(1, "correct", "correct")
+        return Verdict(1, "correct", tr("correct"))
     placed = sum(digest(salt, key["qid"], f"{i}:{canonical(a)}") == h
                  for i, (a, h) in enumerate(zip(answer, key["positions"])))
-    return _right(0, key, f"{placed} of {len(items)} are in the right place.")
+    return _right(0, key, tr("{placed} of {n} are in the right place.").format(placed=placed, n=len(items)), tr)
 
 
 # --- matching ---------------------------------------------------------------
@@ -135,14 +144,14 @@ def _protect_match(spec, salt):
             "hashes": {k: digest(salt, spec["qid"], f"{canonical(k)}:{canonical(v)}") for k, v in answer.items()}}
 
 
-def _judge_match(key, salt, answer):
+def _judge_match(key, salt, answer, tr):
     left = key["left"]
     if type(answer) is not dict or sorted(map(canonical, answer)) != sorted(map(canonical, left)):
-        return Verdict(0, "invalid", "not yet: give a dictionary with exactly these keys: " + ", ".join(left) + ".")
+        return _invalid(tr, "give a dictionary with exactly these keys: {keys}.", keys=", ".join(tr(k) for k in left))
     given = {canonical(k): v for k, v in answer.items()}
     right = sum(digest(salt, key["qid"], f"{canonical(k)}:{canonical(given[canonical(k)])}") == key["hashes"][k]
                 for k in left)
-    return _right(right / len(left), key, f"{right} of {len(left)} pairs are right.")
+    return _right(right / len(left), key, tr("{right} of {n} pairs are right.").format(right=right, n=len(left)), tr)
 
 
 # --- pandas table -----------------------------------------------------------
@@ -155,23 +164,24 @@ def _protect_table(spec, salt):
             "values_hash": digest(salt, spec["qid"], canonical(table["data"], d))}
 
 
-def _judge_table(key, salt, answer):
-    wanted = "a DataFrame" if key["table"] == "frame" else "a Series"
-    if not (type(answer) is dict and "__table__" in answer):
-        return Verdict(0, "invalid", f"not yet: the answer should be {wanted}, but it is {describe(answer)}.")
-    if answer["__table__"] != key["table"]:
-        return Verdict(0, "invalid", f"not yet: the answer should be {wanted}, but it is {describe(answer)}.")
+def _judge_table(key, salt, answer, tr):
+    wanted = tr("a DataFrame") if key["table"] == "frame" else tr("a Series")
+    if not (type(answer) is dict and answer.get("__table__") == key["table"]):
+        return _invalid(tr, "the answer should be {wanted}, but it is {what}.", wanted=wanted,
+                        what=describe(answer, tr))
     d = key["decimals"]
     if key["table"] == "frame" and canonical(answer["columns"]) != canonical(key["columns"]):
-        return _right(0, key, f"expected the columns {key['columns']}, got {answer['columns']}.")
+        return _right(0, key, tr("expected the columns {expected}, got {got}.").format(
+            expected=key["columns"], got=answer["columns"]), tr)
     if len(answer["index"]) != key["rows"]:
-        return _right(0, key, f"expected {key['rows']} rows, got {len(answer['index'])}.")
+        return _right(0, key, tr("expected {expected} rows, got {got}.").format(
+            expected=key["rows"], got=len(answer["index"])), tr)
     text = canonical({"columns": answer["columns"], "index": answer["index"], "data": answer["data"]}, d)
     if digest(salt, key["qid"], text) == key["hash"]:
-        return Verdict(1, "correct", "correct")
+        return Verdict(1, "correct", tr("correct"))
     if digest(salt, key["qid"], canonical(answer["data"], d)) == key["values_hash"]:
-        return _right(0, key, "the values are right but the row labels (index) or names differ.")
-    return _right(0, key, "some values differ.")
+        return _right(0, key, tr("the values are right but the row labels (index) or names differ."), tr)
+    return _right(0, key, tr("some values differ."), tr)
 
 
 # --- a function the student writes --------------------------------------------
@@ -184,28 +194,29 @@ def _protect_function(spec, salt, hidden=False):
                       for args, expected in cases]}
 
 
-def _judge_function(key, salt, answer):
+def _judge_function(key, salt, answer, tr):
     if not (type(answer) is dict and answer.get("__function__")):
-        return Verdict(0, "invalid", "not yet: this answer should be a function (def …).")
+        return _invalid(tr, "this answer should be a function (def …).")
     results, cases = answer["results"], key["cases"]
     if len(results) != len(cases):
-        return Verdict(0, "invalid", "not yet: the function could not be run on every test case.")
+        return _invalid(tr, "the function could not be run on every test case.")
     if UNANSWERED in results:
-        return Verdict(0, "unanswered", "not answered yet: finish the function body (replace the ...).")
+        return Verdict(0, "unanswered", tr("not answered yet: finish the function body (replace the ...)."))
     shown = len(cases) - key.get("hidden", 0)
     passed, example = 0, ""
     for i, (case, result) in enumerate(zip(cases, results)):
         if type(result) is dict and "__error__" in result:
-            problem = f"calling it with {case['args']} raised {result['__error__']}."
+            problem = tr("calling it with {args} raised {error}.").format(args=case["args"], error=result["__error__"])
         elif digest(salt, key["qid"], canonical(result, key["decimals"])) == case["hash"]:
             passed += 1
             continue
         else:
-            problem = f"for {case['args']} it returned {result!r}."
+            problem = tr("for {args} it returned {result}.").format(args=case["args"], result=repr(result))
         if i < shown and not example:  # never describe a hidden case
-            example = " For example, " + problem
-    hidden = f" ({key['hidden']} of them hidden)" if key.get("hidden") else ""
-    return _right(passed / len(cases), key, f"{passed} of {len(cases)} test cases pass{hidden}.{example}")
+            example = " " + tr("For example, {problem}").format(problem=problem)
+    summary = (tr("{passed} of {n} test cases pass ({hidden} of them hidden).") if key.get("hidden") else
+               tr("{passed} of {n} test cases pass.")).format(passed=passed, n=len(cases), hidden=key.get("hidden", 0))
+    return _right(passed / len(cases), key, summary + example, tr)
 
 
 # --- a written answer, graded by the instructor -------------------------------
@@ -214,11 +225,11 @@ def _protect_manual(spec, salt):
     return {"rubric": spec.get("rubric", "")}
 
 
-def _judge_manual(key, salt, answer):
+def _judge_manual(key, salt, answer, tr):
     if type(answer) is not str or not answer.strip():
-        return Verdict(0, "invalid", "not yet: write your answer as text between the quotes.")
+        return _invalid(tr, "write your answer as text between the quotes.")
     words = len(answer.split())
-    return Verdict(0, "pending", f"answer saved ({words} words); your instructor will grade it.")
+    return Verdict(0, "pending", tr("answer saved ({words} words); your instructor will grade it.").format(words=words))
 
 
 KINDS = {
@@ -250,8 +261,49 @@ def protect(spec, salt, hidden=False):
             "hint": spec.get("hint", ""), **body}
 
 
-def judge(key, salt, answer):
+def labels(key):
+    """The answer labels of a key that a student types (options, items, matching keys and values).
+
+    Examples
+    --------
+    >>> labels(protect({"qid": "m", "kind": "match", "answer": {"price war": "transaction"}}, "s"))
+    ['price war', 'transaction']
+    """
+    return list(key.get("options", [])) + list(key.get("items", [])) + list(key.get("left", [])) + \
+        list(key.get("right", []))
+
+
+def source_labels(key, answer, tr):
+    """``answer`` with each label typed in the notebook's language replaced by its English label.
+
+    The keys hash the English labels, so a Chinese edition is judged with the same keys.
+
+    Examples
+    --------
+    >>> key = protect({"qid": "m", "kind": "match", "answer": {"price war": "transaction"}}, "s")
+    >>> zh = {"price war": "价格战", "transaction": "交易营销"}.get
+    >>> source_labels(key, {"价格战": "交易营销"}, lambda t: zh(t, t))
+    {'price war': 'transaction'}
+    """
+    back = {canonical(tr(label)): label for label in labels(key)}
+    if not back or all(canonical(label) == text for text, label in back.items()):
+        return answer
+
+    def swap(value):
+        return back.get(canonical(value), value) if type(value) is str else value
+    if type(answer) is dict and "__table__" not in answer:
+        return {swap(k): swap(v) for k, v in answer.items()}
+    if type(answer) is list:
+        return [swap(v) for v in answer]
+    return swap(answer)
+
+
+def judge(key, salt, answer, tr=_same):
     """Judge a plain ``answer`` against a protected ``key``; returns a :class:`Verdict`.
+
+    Every line a student reads passes through ``tr`` (English text in, the
+    notebook's language out; see :mod:`mktlab.i18n`), so the engine itself
+    knows no language.
 
     Examples
     --------
@@ -262,6 +314,6 @@ def judge(key, salt, answer):
     'unanswered'
     """
     if answer == UNANSWERED:
-        return Verdict(0, "unanswered", "not answered yet: replace the ... in the answer cell and run it.")
+        return Verdict(0, "unanswered", tr("not answered yet: replace the ... in the answer cell and run it."))
     _, check = KINDS[key["kind"]]
-    return check(key, salt, answer)
+    return check(key, salt, source_labels(key, answer, tr), tr)
