@@ -1,4 +1,4 @@
-"""The command line: ``mktlab release`` and ``mktlab grade``.
+"""The command line: ``mktlab release``, ``mktlab translate`` and ``mktlab grade``.
 
 It only parses arguments and calls the exercise engine.
 """
@@ -16,18 +16,41 @@ def _release(args):
     from .exercises.check import KEYS_DIR
     from .exercises.release import ReleaseError, release_all
 
+    from .exercises.translate import release_editions
+
     try:
         stale = release_all(args.solutions, args.notebooks, KEYS_DIR, check=args.check)
+        edited, problems = release_editions(args.solutions, args.notebooks, check=args.check)
     except ReleaseError as err:
         print(f"mktlab release: {err}", file=sys.stderr)
         return 2
+    stale += edited
+    for problem in problems:
+        print(f"translation: {problem}", file=sys.stderr)
+    if problems:
+        print(f"mktlab release: {len(problems)} translation(s) missing, fuzzy or out of date: "
+              "run `mktlab translate`, translate them in the catalogs, then `mktlab release`", file=sys.stderr)
     if args.check:
         for path in stale:
             print(f"out of date: {path}")
         print("student copies are in sync" if not stale else "run `mktlab release` to update them")
-        return 1 if stale else 0
+        return 1 if stale or problems else 0
     print(f"released {len(stale)} changed file(s)" if stale else "nothing to release: all in sync")
-    return 0
+    return 1 if problems else 0
+
+
+def _translate(args):
+    from .exercises.translate import status_table, update_catalogs
+
+    try:
+        update_catalogs(args.solutions, args.lessons, args.language)
+    except FileNotFoundError as err:
+        print(f"mktlab translate: {err}", file=sys.stderr)
+        return 2
+    table, untranslated = status_table(args.solutions, args.language)
+    print(table)
+    print(f"{untranslated} string(s) still to translate" if untranslated else "every string is translated")
+    return 1 if untranslated and args.check else 0
 
 
 def _grade(args):
@@ -112,6 +135,12 @@ def main(argv=None):
     release.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="where student copies go")
     release.add_argument("--check", action="store_true", help="exit 1 if any student copy is out of date")
     release.set_defaults(run=_release)
+    translate = sub.add_parser("translate", help="merge new English into the translation catalogs and count "
+                               "what is left to translate")
+    translate.add_argument("lessons", nargs="*", help="lessons to add to the edition (default: those it has)")
+    translate.add_argument("--language", default="zh", help="the edition (default zh)")
+    translate.add_argument("--check", action="store_true", help="exit 1 if any string is untranslated")
+    translate.set_defaults(run=_translate)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
     grade.add_argument("submissions", help="folder with one sub-folder per student")

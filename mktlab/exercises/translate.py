@@ -1,0 +1,310 @@
+"""Editions: a lesson's text in another language, from one English source and a PO catalog.
+
+The English solution notebook stays the only notebook anyone edits.  What a
+student reads is cut into *segments*, each the ``msgid`` of one catalog entry:
+
+* ``text``: a block of a Markdown cell (blocks are separated by blank lines; a
+  fenced code block stays whole);
+* ``comment``: a comment in a code cell of the student copy;
+* ``hint``: the hint of a question (shown by the check);
+* ``label``: an answer label the student types (choice options, items to
+  order, the keys and values of a matching), so that a student of another
+  edition never has to type English; the keys still hash the English labels.
+
+:func:`update_catalog` merges the segments into ``<lesson>.po`` the way
+``msgmerge`` does (Babel marks an entry whose English changed as fuzzy, with
+the previous English kept); :func:`translate_notebook` builds the edition's
+student copy from the English one and reports every segment that is missing,
+fuzzy or untranslated, naming the cell.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..i18n import LANGUAGES, RUNTIME_DOMAIN, catalog_path, translator
+from .kinds import labels, protect
+
+__all__ = ["Segment", "markdown_blocks", "segments", "catalog_problems", "update_catalog",
+           "translate_notebook", "edition_lessons", "release_editions", "update_catalogs", "status_table",
+           "runtime_segments"]
+
+_SKIP_COMMENT = re.compile(r"#+\s*(BEGIN SOLUTION|END SOLUTION|HIDDEN|NBVAL_\w+)\b")
+_LETTERS = re.compile(r"[A-Za-z]{3}")
+_SETUP = re.compile(r"""Exercises\(\s*(['"])(?P<lesson>[^'"]+)\1\s*\)""")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable text: its English, its kind, where it is for people, and its catalog location."""
+
+    text: str
+    kind: str
+    where: str
+    location: tuple = ("", None)
+
+
+def markdown_blocks(source):
+    """Split Markdown into blocks at blank lines, keeping fenced code blocks whole.
+
+    Examples
+    --------
+    >>> markdown_blocks("# Title\\n\\nOne line.\\nTwo.\\n\\n```\\na\\n\\nb\\n```")
+    ['# Title', 'One line.\\nTwo.', '```\\na\\n\\nb\\n```']
+    """
+    blocks, current, fenced = [], [], False
+    for line in source.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if current:
+                blocks.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _comments(source):
+    """``(row, column, text)`` of each translatable comment in Python source (none if it does not tokenize)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    found = []
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT and not _SKIP_COMMENT.match(tok.string):
+            text = tok.string.lstrip("#").strip()
+            if _LETTERS.search(text):
+                found.append((tok.start[0], tok.start[1], text))
+    return found
+
+
+def _translatable(text):
+    return bool(_LETTERS.search(text))
+
+
+def segments(student, specs):
+    """Every translatable segment of a released student copy and its question specs, in reading order.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hello\\n\\nRead this."),
+    ...                                      nbformat.v4.new_code_cell("x = 1  # the answer")])
+    >>> [(s.kind, s.text) for s in segments(nb, {})]
+    [('text', '# Hello'), ('text', 'Read this.'), ('comment', 'the answer')]
+    """
+    from .release import _STUB_NOTE
+
+    lesson = student.metadata.get("mktlab", {}).get("lesson", "lesson")
+    found = []
+    for number, cell in enumerate(student.cells, start=1):
+        where, location = f"cell {number} (id {cell.get('id', '?')})", (f"{lesson}.ipynb#{cell.get('id')}", None)
+        if cell.cell_type == "markdown":
+            found += [Segment(b, "text", where, location) for b in markdown_blocks(cell.source) if _translatable(b)]
+        elif cell.cell_type == "code":
+            found += [Segment(text, "comment", where, location) for _, _, text in _comments(cell.source)
+                      if text != _STUB_NOTE.lstrip("# ")]
+    for qid, spec in specs.items():
+        where, location = f"question {qid}", (f"{lesson}.ipynb#{qid}", None)
+        if spec.get("hint"):
+            found.append(Segment(spec["hint"], "hint", where, location))
+        found += [Segment(label, "label", where, location)
+                  for label in labels(protect(spec, "")) if _translatable(label)]
+    return found
+
+
+def _read(path):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def update_catalog(path, domain, found, language="zh_CN"):
+    """Merge ``found`` segments into the catalog at ``path`` (created if missing); returns the catalog.
+
+    New English gets an empty entry; changed English becomes fuzzy with the
+    previous English and translation kept for the translator; English that is
+    gone is dropped.
+    """
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    template = Catalog(project=f"mktlab {domain}", locale=None)
+    for seg in found:
+        message = template.get(seg.text)
+        if message is None:
+            template.add(seg.text, locations=[seg.location], auto_comments=[f"kind: {seg.kind}"])
+        elif seg.location not in message.locations:
+            message.locations.append(seg.location)
+    path = Path(path)
+    catalog = _read(path) if path.exists() else Catalog(project=f"mktlab {domain}", locale=language)
+    catalog.update(template, update_header_comment=False)
+    catalog.obsolete.clear()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False, omit_header=False)
+    path.write_bytes(buffer.getvalue())
+    return catalog
+
+
+#: How the runtime's own code marks a text for translation: ``tr("…")``, ``_("…")``, and the
+#: template (second argument) of the engine's ``_invalid(tr, "…", …)``.
+RUNTIME_KEYWORDS = {"_": None, "gettext": None, "tr": None, "_invalid": (2,)}
+
+
+def runtime_segments(package_dir):
+    """The texts that the package's own code marks for translation (checks, widgets, charts, reports)."""
+    from babel.messages.extract import extract_from_dir
+
+    from .release import _STUB_NOTE
+
+    found = [Segment(_STUB_NOTE.lstrip("# "), "runtime", "release.py", ("exercises/release.py", None))]
+    for filename, lineno, message, _, _ in extract_from_dir(
+            package_dir, method_map=[("**.py", "python")], keywords=RUNTIME_KEYWORDS, comment_tags=()):
+        if isinstance(message, str) and message:
+            found.append(Segment(message, "runtime", f"{filename}:{lineno}", (filename, lineno)))
+    return found
+
+
+def catalog_problems(catalog, found, lesson):
+    """One line per segment that has no finished translation in ``catalog`` (missing, fuzzy or empty)."""
+    problems = []
+    for seg in found:
+        message = catalog.get(seg.text)
+        if message is None:
+            why = "no translation (new or changed English: run `mktlab translate` and translate it)"
+        elif message.fuzzy:
+            why = "fuzzy (its English changed after it was translated)"
+        elif not message.string:
+            why = "not translated yet"
+        else:
+            continue
+        excerpt = seg.text if len(seg.text) <= 60 else seg.text[:57] + "..."
+        problems.append(f"{lesson}, {seg.where}, {seg.kind}: {why}: {excerpt!r}")
+    return problems
+
+
+def _translate_code(source, tr, language):
+    lines = source.split("\n")
+    for row, col, text in reversed(_comments(source)):
+        lines[row - 1] = lines[row - 1][:col] + "# " + tr(text)
+    return _SETUP.sub(lambda m: f'Exercises("{m["lesson"]}", language="{language}")', "\n".join(lines))
+
+
+def translate_notebook(student, tr, language="zh"):
+    """The edition of a released student copy: every segment through ``tr``, the setup cell in ``language``.
+
+    Cell ids, code and outputs stay as they are, so the grader matches cells
+    across editions, and the same keys judge both.
+    """
+    edition = copy.deepcopy(student)
+    edition.metadata.setdefault("mktlab", {})["language"] = language
+    for cell in edition.cells:
+        if cell.cell_type == "markdown":
+            blocks = markdown_blocks(cell.source)
+            cell.source = "\n\n".join(tr(b) if _translatable(b) else b for b in blocks)
+        elif cell.cell_type == "code":
+            cell.source = _translate_code(cell.source, tr, language)
+    return edition
+
+
+def edition_lessons(language):
+    """The lesson stems that have a catalog in ``language``, i.e. that are part of that edition."""
+    return sorted(p.stem for p in catalog_path("x", language).parent.glob("[0-9][0-9]_*.po"))
+
+
+def _solution(solutions_dir, lesson):
+    import nbformat
+
+    from .release import question_specs, release_notebook
+
+    path = Path(solutions_dir) / f"{lesson}.ipynb"
+    if not path.is_file():
+        raise FileNotFoundError(f"no solution notebook {path}")
+    solution = nbformat.read(path, as_version=4)
+    student, _ = release_notebook(solution, lesson)
+    return student, segments(student, question_specs(solution))
+
+
+def _stem(solutions_dir, lesson):
+    matches = [p.stem for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
+               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
+    if len(matches) != 1:
+        raise FileNotFoundError(f"no lesson {lesson!r} in {solutions_dir}")
+    return matches[0]
+
+
+def update_catalogs(solutions_dir, lessons=(), language="zh"):
+    """Merge the English of ``lessons`` (default: the edition's) and of the runtime into the catalogs."""
+    stems = sorted({_stem(solutions_dir, str(l)) for l in lessons} | set(edition_lessons(language)))
+    for lesson in stems:
+        update_catalog(catalog_path(lesson, language), lesson, _solution(solutions_dir, lesson)[1], LANGUAGES[language])
+    package = Path(__file__).resolve().parent.parent
+    update_catalog(catalog_path(RUNTIME_DOMAIN, language), RUNTIME_DOMAIN, runtime_segments(package),
+                   LANGUAGES[language])
+
+
+def status_table(solutions_dir, language="zh"):
+    """The audit: per lesson (and the runtime) and per kind of text, translated / total; and the untranslated count."""
+    rows, left = [], 0
+    domains = [(lesson, lambda lesson=lesson: _solution(solutions_dir, lesson)[1])
+               for lesson in (p.stem for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb")))]
+    domains.append((RUNTIME_DOMAIN, lambda: runtime_segments(Path(__file__).resolve().parent.parent)))
+    kinds = ("text", "comment", "hint", "label", "runtime")
+    for domain, found in domains:
+        path = catalog_path(domain, language)
+        catalog = _read(path) if path.exists() else None
+        counts = {}
+        for seg in found():
+            message = catalog.get(seg.text) if catalog else None
+            done = bool(message and message.string and not message.fuzzy)
+            total, ok = counts.get(seg.kind, (0, 0))
+            counts[seg.kind] = (total + 1, ok + done)
+        missing = sum(t - o for t, o in counts.values())
+        left += missing if catalog else 0
+        cells = [f"{counts[k][1]}/{counts[k][0]}" if k in counts else "-" for k in kinds]
+        rows.append([domain, *cells, str(missing) if catalog else "not in the edition"])
+    header = ["catalog", *kinds, "untranslated"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header, *rows]]
+    return "\n".join(lines), left
+
+
+def release_editions(solutions_dir, notebooks_dir, check=False):
+    """Write ``notebooks/<language>/<lesson>.ipynb`` for every lesson of every edition.
+
+    Returns ``(stale, problems)``: the copies that were (or, with ``check``,
+    would be) rewritten, and one line per missing, fuzzy or untranslated
+    segment.  A lesson with problems gets no copy written.
+    """
+    import nbformat
+
+    stale, problems = [], []
+    for language in (lang for lang, locale in LANGUAGES.items() if locale):
+        for lesson in edition_lessons(language):
+            student, found = _solution(solutions_dir, lesson)
+            catalog = _read(catalog_path(lesson, language))
+            missing = catalog_problems(catalog, found, lesson)
+            problems += missing
+            if missing:
+                continue
+            table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+            runtime = translator(language)
+            edition = translate_notebook(student, lambda t: table.get(t) or runtime(t), language)
+            target = Path(notebooks_dir) / language / f"{lesson}.ipynb"
+            text = nbformat.writes(edition) + "\n"
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+                if not check:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+    return stale, problems

@@ -1,0 +1,140 @@
+"""The Chinese edition: complete catalogs, the course's terms, and a build that fails on drift."""
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from babel.messages.pofile import read_po
+
+from mktlab import i18n
+from mktlab.data import load_dataset
+from mktlab.exercises.translate import (catalog_problems, edition_lessons, markdown_blocks, release_editions,
+                                        segments, translate_notebook)
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = edition_lessons("zh")
+#: Glossary terms too general to demand one Chinese rendering wherever the English word appears.
+GENERAL = {"market", "demand", "marketer", "exchange", "value", "service", "need", "loyalty", "trust", "commitment"}
+
+
+def _catalog(domain):
+    with i18n.catalog_path(domain, "zh").open("rb") as handle:
+        return read_po(handle)
+
+
+def _terms():
+    """``(pattern, English, Chinese names)`` for each specific glossary term."""
+    glossary = load_dataset("glossary")
+    terms = []
+    for row in glossary.itertuples():
+        english = re.sub(r"\s*\(.*?\)", "", row.term_en).strip()
+        if english.lower() in GENERAL or len(english) < 3:
+            continue
+        names = [row.term_zh.split("（")[0]] + [a.strip() for a in str(row.aliases).split(";")
+                                               if re.search(r"[\u4e00-\u9fff]", a)]
+        terms.append((re.compile(rf"(?<![\w-]){re.escape(english)}(?![\w-])", re.I), english, names))
+    return terms
+
+
+def test_the_edition_has_lessons_01_to_04():
+    """Issue 11: lessons 01-04 are in the Chinese edition."""
+    assert {"01_marketing_concepts", "02_marketing_mix", "03_relationship_vs_transaction",
+            "04_relationship_levels"} <= set(LESSONS)
+
+
+@pytest.mark.parametrize("domain", [*LESSONS, i18n.RUNTIME_DOMAIN])
+def test_catalog_is_complete_and_not_fuzzy(domain):
+    """Every entry of an edition's catalog has a translation and none is fuzzy."""
+    catalog = _catalog(domain)
+    unfinished = [m.id[:60] for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert unfinished == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_translations_use_the_glossary_terms(lesson):
+    """Wherever an English text uses a glossary term, its Chinese text uses the glossary's Chinese term."""
+    wrong = []
+    for message in _catalog(lesson):
+        if not message.id or not message.string:
+            continue
+        for pattern, english, names in _terms():
+            if pattern.search(message.id) and not any(name in message.string for name in names):
+                wrong.append(f"{english} -> {names[0]}: {message.id[:50]!r}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_translations_keep_numbers_and_code(lesson):
+    """Numbers and inline code (`...`) of the English survive in the Chinese text (answer labels in Chinese)."""
+    catalog = _catalog(lesson)
+    labels = {m.id: m.string for m in catalog if m.id and "kind: label" in m.auto_comments}
+    lost = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        for code in re.findall(r"`([^`]+)`", message.id):
+            typed = re.fullmatch(r"[\"'](.*)[\"']", code)
+            if typed and typed[1] in labels and labels[typed[1]] in message.string:
+                continue  # an answer label the student types, shown in Chinese
+            if code not in message.string and re.fullmatch(r"[\w.()\[\]\"', =+\-*/<>!]+", code):
+                lost.append(f"`{code}` in {message.id[:40]!r}")
+        for number in re.findall(r"(?<![\w.])\d[\d,.]*\d(?![\w.])", message.id):
+            if number not in message.string and number.replace(",", "") not in message.string:
+                lost.append(f"{number} in {message.id[:40]!r}")
+    assert lost == []
+
+
+def test_markdown_blocks_round_trip():
+    """A cell made of blocks is rebuilt from them (blank lines normalised to one)."""
+    source = "# T\n\nA\nB\n\n\n```\nx\n\ny\n```\n\n| a | b |\n| - | - |"
+    assert "\n\n".join(markdown_blocks(source)) == source.replace("\n\n\n", "\n\n")
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_chinese_copy_reads_chinese(lesson):
+    """Each Markdown cell of the Chinese copy holds Chinese, and the setup cell chooses Chinese."""
+    nb = nbformat.read(ROOT / "notebooks" / "zh" / f"{lesson}.ipynb", as_version=4)
+    assert nb.metadata["mktlab"]["language"] == "zh"
+    english = nbformat.read(ROOT / "notebooks" / f"{lesson}.ipynb", as_version=4)
+    assert [c.get("id") for c in nb.cells] == [c.get("id") for c in english.cells]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.search(r"[A-Za-z]{4}", cell.source):
+            assert re.search(r"[\u4e00-\u9fff]", cell.source), cell.source[:80]
+    setup = [c.source for c in nb.cells if "Exercises(" in c.source]
+    assert setup and 'language="zh"' in setup[0]
+
+
+def test_changed_english_fails_the_check_and_names_the_cell(tmp_path):
+    """Changing one English cell (in a copy) makes the edition's check fail, naming lesson and cell."""
+    lesson = LESSONS[0]
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    nb = nbformat.read(ROOT / "solutions" / f"{lesson}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## "))
+    cell.source = cell.source.replace("## ", "## Changed: ", 1)
+    nbformat.write(nb, solutions / f"{lesson}.ipynb")
+    for other in LESSONS[1:]:
+        shutil.copy(ROOT / "solutions" / f"{other}.ipynb", solutions)
+    stale, problems = release_editions(solutions, tmp_path / "notebooks", check=True)
+    assert problems and all(p.startswith(lesson) for p in problems)
+    assert any(f"(id {cell.id})" in p and "Changed:" in p for p in problems)
+
+
+def test_untranslated_segment_is_reported():
+    """A catalog without an entry reports the segment, its kind and cell."""
+    from babel.messages.catalog import Catalog
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Hello there", id="abc")])
+    found = segments(nb, {})
+    assert catalog_problems(Catalog(), found, "01_x") == [
+        "01_x, cell 1 (id abc), text: no translation (new or changed English: run `mktlab translate` "
+        "and translate it): 'Hello there'"]
+
+
+def test_translate_notebook_keeps_code_and_translates_comments():
+    """Code stays identical; only comments and the setup cell's language change."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('ex = Exercises("01_x")\nx = "# not a comment"  # the answer')])
+    out = translate_notebook(nb, {"the answer": "答案"}.get)
+    assert out.cells[0].source == 'ex = Exercises("01_x", language="zh")\nx = "# not a comment"  # 答案'
