@@ -104,7 +104,8 @@ def _grade(args):
             print(f"mktlab grade: manual_scores.csv: {problem}", file=sys.stderr)
         write_atomic(scores_path, manual_scores_csv(results, lesson, scores), durable=True)
     for result in results:
-        write_atomic(out / "feedback" / f"{result.student}.html", feedback_html(result, lesson))
+        write_atomic(out / "feedback" / f"{result.student}.html",
+                     feedback_html(result, lesson, lesson.tr(result.language)))
     write_atomic(out / "report.html", report_html(results, lesson, grade_class.isolation))
     write_atomic(out / "lms.csv", lms_csv(results, lesson))
     write_atomic(out / "gradebook.csv", gradebook_csv(results, lesson), durable=True)

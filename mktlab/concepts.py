@@ -49,8 +49,10 @@ def concepts_in_play(concepts, year):
     return ordered.loc[ordered["emerged"] <= year, "concept"].tolist()
 
 
-def concept_card(concepts, name):
+def concept_card(concepts, name, tr=str):
     """A short Markdown card describing one concept, found by English or Chinese name.
+
+    ``tr`` translates the card's text (see :mod:`mktlab.i18n`); English by default.
 
     Examples
     --------
@@ -64,11 +66,11 @@ def concept_card(concepts, name):
     KeyError: "no concept called 'global marketing'; choose one of: ..."
     """
     row = _row(concepts, name)
-    return (f"**{row['concept'].capitalize()}** ({row['concept_zh']}): {row['focus']}, "
-            f"usually dated to the {row['textbook_dating']}\n\n"
-            f"- Core idea: {row['core_idea']}\n"
-            f"- Anchor in the literature: {row['anchor']}\n"
-            f"- Careful: {row['dating_note']}")
+    return tr("**{name}** ({name_zh}): {focus}, usually dated to the {dating}\n\n"
+              "- Core idea: {idea}\n- Anchor in the literature: {anchor}\n- Careful: {note}").format(
+        name=row["concept"].capitalize(), name_zh=row["concept_zh"], focus=tr(row["focus"]),
+        dating=tr(row["textbook_dating"]), idea=tr(row["core_idea"]), anchor=tr(row["anchor"]),
+        note=tr(row["dating_note"]))
 
 
 def timeline_chart(concepts, until=2020):
@@ -88,7 +90,7 @@ def timeline_chart(concepts, until=2020):
     >>> len(fig.axes[0].patches)
     7
     """
-    from .plotting import bilingual, new_figure
+    from .plotting import bilingual, chart_text, new_figure
 
     ordered = concepts.sort_values("order", ascending=False)
     fig, ax = new_figure(figsize=(9, 4.2))
@@ -99,8 +101,8 @@ def timeline_chart(concepts, until=2020):
         ax.annotate(str(start), (start, y), xytext=(3, 0), textcoords="offset points",
                     va="center", color="white", fontsize=8)
     ax.set_xlim(ordered["emerged"].min() - 5, until)
-    ax.set_xlabel("year the concept is usually said to have become prominent (ideal type)")
-    ax.set_title("Marketing concepts emerged in sequence but coexist today "
-                 "(brown: inside-out, blue: outside-in)", fontsize=10)
+    ax.set_xlabel(chart_text("year the concept is usually said to have become prominent (ideal type)"))
+    ax.set_title(chart_text("Marketing concepts emerged in sequence but coexist today "
+                            "(brown: inside-out, blue: outside-in)"), fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     return fig

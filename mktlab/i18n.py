@@ -20,13 +20,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALE_DIR", "RUNTIME_DOMAIN", "catalog_path", "translations", "translator",
-           "set_language", "get_language", "gettext", "_"]
+__all__ = ["LANGUAGES", "LOCALE_DIR", "RUNTIME_DOMAIN", "DATA_TEXTS", "catalog_path", "translations", "translator",
+           "set_language", "get_language", "gettext", "_", "N_"]
 
 #: The editions: language tag -> gettext locale of its catalogs (English is the source, so it has none).
 LANGUAGES = {"en": None, "zh": "zh_CN"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 RUNTIME_DOMAIN = "mktlab"
+#: Text columns of datasets that widgets show; their cells are in the runtime catalog too.
+DATA_TEXTS = {"marketing_concepts": ("focus", "core_idea", "textbook_dating", "anchor", "dating_note"),
+              "mix_p_to_c": ("customer_question",)}
 _state = {"language": "en"}
 
 
@@ -107,3 +110,8 @@ def gettext(text):
 
 
 _ = gettext
+
+
+def N_(text):
+    """Mark ``text`` for the catalog without translating it now (it is translated where it is shown)."""
+    return text

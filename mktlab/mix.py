@@ -218,7 +218,7 @@ def framework_timeline(frameworks):
     8
     >>> fig = framework_timeline(load_dataset("mix_frameworks", dtype={"year": "Int64"}))
     """
-    from .plotting import bilingual, new_figure
+    from .plotting import bilingual, chart_text, new_figure
 
     dated = frameworks.dropna(subset=["year"]).astype({"year": float}).sort_values("year")
     undated = frameworks[frameworks["year"].isna()]
@@ -232,15 +232,15 @@ def framework_timeline(frameworks):
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks([])
     ax.set_xlim(dated["year"].min() - 3, dated["year"].max() + 28)
-    ax.set_xlabel("year usually cited (grey: attribution or year not verified)")
+    ax.set_xlabel(chart_text("year usually cited (grey: attribution or year not verified)"))
     if len(undated):
-        ax.set_title("Marketing-mix frameworks; without a verified year: "
-                     + ", ".join(undated["framework"]), fontsize=10)
+        ax.set_title(chart_text("Marketing-mix frameworks; without a verified year: {names}").format(
+            names=", ".join(undated["framework"])), fontsize=10)
     ax.spines[["top", "right", "left"]].set_visible(False)
     return fig
 
 
-def delivered_value_chart(total_value, total_cost, title="Customer delivered value"):
+def delivered_value_chart(total_value, total_cost, title=None):
     """Two stacked bars, total customer value and total customer cost; the gap is delivered value.
 
     Parameters
@@ -260,7 +260,7 @@ def delivered_value_chart(total_value, total_cost, title="Customer delivered val
     >>> len(fig.axes[0].patches)  # four value parts and four cost parts
     8
     """
-    from .plotting import bilingual, new_figure
+    from .plotting import bilingual, chart_text, new_figure
 
     gap = delivered_value(total_value, total_cost)
     fig, ax = new_figure(figsize=(7.5, 4))
@@ -279,7 +279,7 @@ def delivered_value_chart(total_value, total_cost, title="Customer delivered val
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     ax.set_xticks([0, 1], [bilingual("total customer value", "顾客总价值"),
                            bilingual("total customer cost", "顾客总成本")])
-    ax.set_ylabel("¥ (money equivalent)")
-    ax.set_title(f"{title}: {gap:g}", fontsize=10)
+    ax.set_ylabel(chart_text("¥ (money equivalent)"))
+    ax.set_title(f"{title or chart_text('Customer delivered value')}: {gap:g}", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     return fig

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["CJK_FAMILIES", "cjk_font", "use_cjk_font", "bilingual", "new_figure"]
+__all__ = ["CJK_FAMILIES", "cjk_font", "use_cjk_font", "bilingual", "chart_text", "new_figure"]
 
 #: Font families that cover simplified Chinese, in order of preference.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -69,13 +69,36 @@ def use_cjk_font():
 def bilingual(english, chinese, sep="\n"):
     """A chart label in English with its Chinese name, when a font can draw it.
 
+    In the Chinese edition (see :mod:`mktlab.i18n`) the label is the Chinese name alone.
+
     Examples
     --------
     >>> label = bilingual("relationship marketing", "关系营销", sep=" ")
     >>> label in ("relationship marketing 关系营销", "relationship marketing")
     True
     """
-    return f"{english}{sep}{chinese}" if use_cjk_font() else english
+    from .i18n import get_language
+
+    if not use_cjk_font():
+        return english
+    return chinese if get_language() == "zh" else f"{english}{sep}{chinese}"
+
+
+def chart_text(english, chinese=None):
+    """A chart's text in the notebook's language, or in English when no font can draw that language.
+
+    The Chinese is ``chinese`` when given, else the runtime catalog's translation of ``english``.
+
+    Examples
+    --------
+    >>> chart_text("year")
+    'year'
+    """
+    from .i18n import get_language, gettext
+
+    if get_language() == "en" or not use_cjk_font():
+        return english
+    return chinese or gettext(english)
 
 
 def new_figure(**subplots):

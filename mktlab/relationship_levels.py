@@ -10,6 +10,8 @@ Every function returns a new value or table; none changes its input.
 """
 from __future__ import annotations
 
+from .i18n import N_
+
 __all__ = [
     "CUSTOMER_COUNTS", "MARGINS",
     "bond_levels", "kotler_levels", "relationship_level_matrix", "suggested_relationship_level",
@@ -21,17 +23,17 @@ __all__ = [
 ]
 
 #: Rows of the relationship-level matrix: how many customers (or distributors) the firm has.
-CUSTOMER_COUNTS = ("many", "medium", "few")
+CUSTOMER_COUNTS = (N_("many"), N_("medium"), N_("few"))
 #: Columns of the matrix: the profit margin per customer.
-MARGINS = ("high", "medium", "low")
+MARGINS = (N_("high"), "medium", N_("low"))
 
 _LEVELS = [
     # level, 中文, what the seller does
-    ("basic", "基本型", "sells the product and does not follow up"),
-    ("reactive", "被动型(反应型)", "sells the product and invites the customer to call with questions or complaints"),
-    ("accountable", "负责型", "calls the customer soon after the sale to check satisfaction and ask for suggestions"),
-    ("proactive", "主动型(能动型)", "contacts the customer from time to time with usage tips or news of new products"),
-    ("partnership", "伙伴型", "works continuously with the customer to find ways of delivering better value"),
+    ("basic", "基本型", N_("sells the product and does not follow up")),
+    ("reactive", "被动型(反应型)", N_("sells the product and invites the customer to call with questions or complaints")),
+    ("accountable", "负责型", N_("calls the customer soon after the sale to check satisfaction and ask for suggestions")),
+    ("proactive", "主动型(能动型)", N_("contacts the customer from time to time with usage tips or news of new products")),
+    ("partnership", "伙伴型", N_("works continuously with the customer to find ways of delivering better value")),
 ]
 
 # Kotler's selection matrix as reproduced in textbooks (Marketing Management, 8th-10th eds.).
@@ -40,9 +42,9 @@ _MATRIX = {
     "medium": {"high": "proactive", "medium": "accountable", "low": "reactive"},
     "few": {"high": "partnership", "medium": "proactive", "low": "accountable"},
 }
-_SOURCED = {("few", "high"): "Kotler (1993) said that partnership suits firms with few customers and high margins"}
-_CONVENTION = ("textbook convention: the cell is reproduced from textbook versions of Kotler's matrix, "
-               "but its exact placement has not been verified against a primary source")
+_SOURCED = {("few", "high"): N_("Kotler (1993) said that partnership suits firms with few customers and high margins")}
+_CONVENTION = N_("textbook convention: the cell is reproduced from textbook versions of Kotler's matrix, "
+                 "but its exact placement has not been verified against a primary source")
 
 
 def _frame(rows, columns):
@@ -200,11 +202,12 @@ def relationship_matrix_chart(customers=None, margin=None):
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     if customers is not None or margin is not None:
         customers, margin = _check_cell(customers, margin)
     order = [lvl for lvl, _, _ in _LEVELS]
+    names = {lvl: zh for lvl, zh, _ in _LEVELS}
     fig = Figure(figsize=(7.2, 4.4), layout="constrained")
     ax = fig.add_subplot()
     for i, c in enumerate(CUSTOMER_COUNTS):
@@ -215,15 +218,16 @@ def relationship_matrix_chart(customers=None, margin=None):
             ax.add_patch(Rectangle((j, 2 - i), 1, 1, facecolor=(0.18, 0.44, 0.62, 0.15 + 0.6 * depth),
                                    edgecolor="#d62728" if chosen else "white", linewidth=4 if chosen else 1,
                                    hatch=None if (c, m) in _SOURCED else "//"))
-            ax.text(j + 0.5, 2.5 - i, level, ha="center", va="center", fontsize=11,
+            label = chart_text(level, " / ".join(names[part] for part in level.split(" or ")))
+            ax.text(j + 0.5, 2.5 - i, label, ha="center", va="center", fontsize=11,
                     fontweight="bold" if chosen else "normal")
     ax.set_xlim(0, 3)
     ax.set_ylim(0, 3)
-    ax.set_xticks([0.5, 1.5, 2.5], [f"{m} margin" for m in MARGINS])
-    ax.set_yticks([2.5, 1.5, 0.5], [f"{c} customers" for c in CUSTOMER_COUNTS])
+    ax.set_xticks([0.5, 1.5, 2.5], [chart_text("{m} margin").format(m=chart_text(m)) for m in MARGINS])
+    ax.set_yticks([2.5, 1.5, 0.5], [chart_text("{c} customers").format(c=chart_text(c)) for c in CUSTOMER_COUNTS])
     ax.tick_params(length=0)
     ax.set_title(bilingual("Relationship level by number of customers and margin", "顾客关系水平的选择",
-                           sep=" ") + "\n(hatched cells: textbook convention)", fontsize=10)
+                           sep=" ") + "\n" + chart_text("(hatched cells: textbook convention)"), fontsize=10)
     for side in ax.spines.values():
         side.set_visible(False)
     return fig
@@ -499,19 +503,19 @@ def concentration_chart(spend, marks=(0.1, 0.5)):
     import numpy as np
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     values = np.sort(np.asarray(spend, dtype=float))[::-1]
     customers = np.arange(0, len(values) + 1) / len(values)
     revenue = np.concatenate([[0.0], values.cumsum() / values.sum()])
     fig = Figure(figsize=(5.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(customers, revenue, color="#2f6f9f", label="customers sorted by spend")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="everyone spends the same")
+    ax.plot(customers, revenue, color="#2f6f9f", label=chart_text("customers sorted by spend"))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=chart_text("everyone spends the same"))
     share = [spend_concentration(values, top=m) for m in marks]
     ax.plot(marks, share, "o", color="#d62728")
     for m, v in zip(marks, share):
-        ax.annotate(f"top {m:.0%}: {v:.0%} of spend", (m, v), xytext=(8, -12), textcoords="offset points",
+        ax.annotate(chart_text("top {m}: {v} of spend").format(m=f"{m:.0%}", v=f"{v:.0%}"), (m, v), xytext=(8, -12), textcoords="offset points",
                     fontsize=8)
     ax.set_xlabel(bilingual("share of customers (biggest spenders first)", "顾客占比", sep=" "))
     ax.set_ylabel(bilingual("share of total spend", "消费额占比", sep=" "))

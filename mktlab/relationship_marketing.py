@@ -228,7 +228,7 @@ def strategy_chart(comparison):
     >>> [len(ax.get_legend_handles_labels()[0]) for ax in fig.axes]
     [2, 2]
     """
-    from .plotting import bilingual, new_figure
+    from .plotting import bilingual, chart_text, new_figure
 
     fig, axes = new_figure(ncols=2, figsize=(10, 3.8))
     styles = {"transaction": ("#9c6b30", bilingual("transaction", "交易营销", sep=" ")),
@@ -238,10 +238,10 @@ def strategy_chart(comparison):
         axes[0].plot(run["year"], run["customers"], marker="o", color=colour, label=label)
         axes[1].plot(run["year"], run["cumulative_discounted_profit"] / 1000, marker="o",
                      color=colour, label=label)
-    axes[0].set_title("customers at the end of each year", fontsize=10)
-    axes[1].set_title("cumulative discounted profit (¥ thousand)", fontsize=10)
+    axes[0].set_title(chart_text("customers at the end of each year"), fontsize=10)
+    axes[1].set_title(chart_text("cumulative discounted profit (¥ thousand)"), fontsize=10)
     for ax in axes:
-        ax.set_xlabel("year")
+        ax.set_xlabel(chart_text("year"))
         ax.spines[["top", "right"]].set_visible(False)
     axes[1].axhline(0, color="grey", linewidth=0.8, label="_zero")
     for ax in axes:

@@ -138,3 +138,69 @@ def test_translate_notebook_keeps_code_and_translates_comments():
         nbformat.v4.new_code_cell('ex = Exercises("01_x")\nx = "# not a comment"  # the answer')])
     out = translate_notebook(nb, {"the answer": "答案"}.get)
     assert out.cells[0].source == 'ex = Exercises("01_x", language="zh")\nx = "# not a comment"  # 答案'
+
+
+def test_runtime_translations_keep_their_placeholders():
+    """Every {placeholder} of a runtime or hint text is in its translation, and no other."""
+    wrong = []
+    for domain in [i18n.RUNTIME_DOMAIN, *LESSONS]:
+        for message in _catalog(domain):
+            kind = " ".join(message.auto_comments)
+            if message.id and message.string and ("runtime" in kind or "hint" in kind):
+                if set(re.findall(r"\{\w*\}", message.id)) != set(re.findall(r"\{\w*\}", message.string)):
+                    wrong.append(message.id[:60])
+    assert wrong == []
+
+
+def test_check_lines_and_hints_speak_chinese():
+    """In the Chinese edition the check line, the hint and the options are Chinese; the keys are the same."""
+    from mktlab.exercises import Exercises
+
+    ex = Exercises(LESSONS[0], language="zh")
+    try:
+        assert "尚未作答" in ex.verdict("concept_order", {})[2]
+        fraction, state, message = ex.verdict("megamarketing_ps", {"megamarketing_ps": ["a"]})
+        assert state == "incorrect" and message.startswith("还不对") and re.search(r"[\u4e00-\u9fff]{4}", message)
+    finally:
+        i18n.set_language("en")
+
+
+def test_chinese_labels_are_judged_with_the_english_keys():
+    """A matching answered with the Chinese labels scores like the English one."""
+    from mktlab.exercises import Exercises
+    from submissions import ORDER
+
+    labels = {m.id: m.string for m in _catalog(LESSONS[0]) if m.id and "kind: label" in m.auto_comments}
+    en, zh = Exercises(LESSONS[0]), Exercises(LESSONS[0], language="zh")
+    try:
+        assert en.verdict("concept_order", {"concept_order": ORDER})[1] == "correct"
+        assert zh.verdict("concept_order", {"concept_order": [labels[x] for x in ORDER]})[1] == "correct"
+        assert zh.verdict("concept_order", {"concept_order": [labels[x] for x in ORDER[::-1]]})[1] == "incorrect"
+    finally:
+        i18n.set_language("en")
+
+
+def test_a_class_mixing_both_editions_gets_one_gradebook(tmp_path):
+    """Chinese solution: full marks; untouched Chinese copy: zero; English solution: full marks; one gradebook,
+    and each student's feedback page is in the language of that student's notebook."""
+    import csv
+
+    from mktlab.cli import main
+    from submissions import chinese_solution
+
+    lesson = LESSONS[0]
+    notebooks = {"zh full": chinese_solution(lesson),
+                 "zh untouched": nbformat.read(ROOT / "notebooks" / "zh" / f"{lesson}.ipynb", as_version=4),
+                 "en full": nbformat.read(ROOT / "solutions" / f"{lesson}.ipynb", as_version=4)}
+    for student, nb in notebooks.items():
+        (tmp_path / "in" / student).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "in" / student / f"{lesson}.ipynb")
+    assert main(["grade", lesson, str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "out" / "gradebook.csv").open(encoding="utf-8-sig"))}
+    assert rows["zh full"]["total"] == rows["zh full"]["max"] == rows["en full"]["total"]
+    assert float(rows["zh untouched"]["total"]) == 0
+    assert rows["zh full"]["flags"] == ""
+    zh_page = (tmp_path / "out" / "feedback" / "zh full.html").read_text(encoding="utf-8")
+    en_page = (tmp_path / "out" / "feedback" / "en full.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in zh_page and "正确" in zh_page and "总分" in zh_page
+    assert 'lang="en"' in en_page and "correct" in en_page and "总分" not in en_page

@@ -7,58 +7,67 @@ from __future__ import annotations
 
 from html import escape
 
+from ..i18n import N_
+
 __all__ = ["feedback_html", "STATUS_NOTES"]
 
 #: What each gradebook status means, in words a student can act on.
 STATUS_NOTES = {
     "ok": "",
-    "timeout": "A cell ran longer than the time allowed per cell and was stopped; the cells after it still ran.",
-    "time limit": "The notebook ran longer than the time allowed in total; the cells after that point did not run.",
-    "memory limit": "A cell asked for more memory than allowed.",
-    "kernel died": "The notebook stopped the Python kernel (for example with os._exit or a crash); "
-                   "the answers checked before that point still count.",
-    "invalid notebook": "The file could not be read as a Jupyter notebook.",
-    "missing notebook": "No notebook was found in your folder.",
-    "several notebooks": "Your folder holds several notebooks and none has the lesson's file name.",
-    "wrong lesson": "This notebook belongs to another lesson.",
-    "notebook too large": "The notebook file is larger than allowed; clear its outputs and hand it in again.",
+    "timeout": N_("A cell ran longer than the time allowed per cell and was stopped; the cells after it still ran."),
+    "time limit": N_("The notebook ran longer than the time allowed in total; the cells after that point did not run."),
+    "memory limit": N_("A cell asked for more memory than allowed."),
+    "kernel died": N_("The notebook stopped the Python kernel (for example with os._exit or a crash); "
+                      "the answers checked before that point still count."),
+    "invalid notebook": N_("The file could not be read as a Jupyter notebook."),
+    "missing notebook": N_("No notebook was found in your folder."),
+    "several notebooks": N_("Your folder holds several notebooks and none has the lesson's file name."),
+    "wrong lesson": N_("This notebook belongs to another lesson."),
+    "notebook too large": N_("The notebook file is larger than allowed; clear its outputs and hand it in again."),
 }
+_OTHER_STATUS = N_("The notebook could not be run to the end.")
+
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:50em;margin:2em auto;line-height:1.5}}
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ccc;padding:.4em;text-align:left;vertical-align:top}}
 .correct{{color:#1a7f37}}.partial,.incorrect,.invalid{{color:#b35900}}.unanswered{{color:#666}}</style></head>
 <body><h1>{title}</h1>
-<p>Status: <b>{status}</b>. Total: <b>{total:g} of {max:g}</b> points.{note}{flags}</p>
-<table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>
+<p>{summary}{note}{flags}</p>
+<table><tr><th>{question}</th><th>{points}</th><th>{feedback}</th></tr>
 {rows}
 </table>
-<p><small>"Correct" means your answer matched the answer key. Questions that ask for a function
-were also run on test cases that are not shown.</small></p>
+<p><small>{footer}</small></p>
 </body></html>
 """
 
 
-def feedback_html(result, lesson):
-    """The HTML report for one :class:`~mktlab.exercises.grade.Result`.
+def feedback_html(result, lesson, tr=str):
+    """The HTML report for one :class:`~mktlab.exercises.grade.Result`, in the language of ``tr``.
 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
     >>> lesson = NS(stem="01_demo", keys={"q": {"points": 2}}, max_points=2)
-    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[],
+    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[], language="en",
     ...             points={"q": 1}, verdicts={"q": (0.5, "partial", "not yet: 1 of 2 right.")})
     >>> page = feedback_html(result, lesson)
-    >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page
+    >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page and "<b>1</b> of <b>2</b>" in page
     True
     """
     rows = "\n".join(
         f'<tr class="{escape(v[1])}"><td>{escape(q)}</td><td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
         f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
         for q, v in result.verdicts.items())
-    flags = f" Notes: {escape('; '.join(result.flags))}." if result.flags else ""
-    note = STATUS_NOTES.get(result.status, "The notebook could not be run to the end.")
-    note = f" {escape(note)}" if note else ""
-    return _PAGE.format(title=escape(f"{lesson.stem}: feedback for {result.student}"), status=escape(result.status),
-                        total=result.total, max=lesson.max_points, note=note, flags=flags, rows=rows)
+    flags = " " + escape(tr("Notes: {notes}.").format(notes="; ".join(result.flags))) if result.flags else ""
+    note = STATUS_NOTES.get(result.status, _OTHER_STATUS)
+    note = f" {escape(tr(note))}" if note else ""
+    summary = escape(tr("Status: {status}. Total: {total} of {max} points.")).format(
+        status=f"<b>{escape(result.status)}</b>", total=f"<b>{result.total:g}</b>", max=f"<b>{lesson.max_points:g}</b>")
+    title = escape(tr("{lesson}: feedback for {student}").format(lesson=lesson.stem, student=result.student))
+    return _PAGE.format(lang="zh-CN" if result.language == "zh" else "en", title=title, summary=summary, note=note,
+                        flags=flags, rows=rows, question=escape(tr("Question")), points=escape(tr("Points")),
+                        feedback=escape(tr("Feedback")), footer=escape(tr(
+                            "\"Correct\" means your answer matched the answer key. Questions that ask for a function "
+                            "were also run on test cases that are not shown.")))

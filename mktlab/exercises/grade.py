@@ -42,13 +42,15 @@ from pathlib import Path
 from .answers import UNANSWERED
 from .check import ANSWER_MIME
 from .kinds import Verdict, judge, protect
+from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
+from .translate import edition_copy, edition_lessons
 
 __all__ = ["Lesson", "Limits", "Result", "find_lesson", "read_submission", "grade_submission", "grade_class",
            "gradebook_csv", "write_atomic", "default_jobs", "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 _CAPTURE_IMPORT = "from mktlab.exercises.check import capture as _mktlab_capture"
 _TIMEOUT_ERROR = "CellTimeout"
 _CACHE_DIR = ".cache"
@@ -77,6 +79,17 @@ class Lesson:
     keys: dict  # qid -> protected key with hidden cases
     salt: str
     preload: tuple = ()  # modules the lesson imports, imported once per worker
+    editions: dict = field(default_factory=dict)  # language -> the student copy of that edition
+
+    def copy_for(self, language):
+        """The released copy in ``language`` (English when the lesson has no such edition)."""
+        return self.editions.get(language, self.reference)
+
+    def tr(self, language):
+        """The translator that judges and reports speak in for a notebook in ``language``."""
+        from ..i18n import translator
+
+        return translator(language if language in self.editions else "en", self.stem)
 
     @property
     def max_points(self):
@@ -85,7 +98,8 @@ class Lesson:
     def fingerprint(self, limits):
         """What a cached result depends on besides the submission: engine, keys, reference, limits."""
         data = {"engine": ENGINE_VERSION, "keys": self.keys, "limits": asdict(limits),
-                "cells": [[c.cell_type, c.source] for c in self.reference.cells]}
+                "cells": [[c.cell_type, c.source] for c in self.reference.cells],
+                "editions": {lang: [c.source for c in nb.cells] for lang, nb in sorted(self.editions.items())}}
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -102,6 +116,7 @@ class Result:
     answers: dict = field(default_factory=dict)  # qid -> the plain answer captured
     notebook: str = ""  # the file graded, relative to the student's folder
     sha256: str = ""
+    language: str = "en"  # the edition of the student's notebook: feedback is written in it
     cached: bool = False
 
     @property
@@ -136,8 +151,15 @@ def find_lesson(solutions_dir, lesson):
     solution = nbformat.read(matches[0], as_version=4)
     stem = matches[0].stem
     reference, _ = release_notebook(solution, stem)
-    keys = {qid: protect(spec, stem, hidden=True) for qid, spec in question_specs(solution).items()}
-    return Lesson(stem, reference, keys, stem, preload=_imports(reference))
+    specs = question_specs(solution)
+    keys = {qid: protect(spec, stem, hidden=True) for qid, spec in specs.items()}
+    editions = {}
+    for language in LANGUAGES:
+        if stem in edition_lessons(language):
+            edition, problems = edition_copy(reference, specs, stem, language)
+            if not problems:  # an incomplete edition is never released, so nobody can hand one in
+                editions[language] = edition
+    return Lesson(stem, reference, keys, stem, preload=_imports(reference), editions=editions)
 
 
 def _imports(nb):
@@ -244,6 +266,13 @@ def _text_key(cell):
     return cell.get("cell_type"), "\n".join(line.rstrip() for line in cell.get("source", "").strip().splitlines())
 
 
+def _language_of(submission, lesson):
+    """The edition a submission was made from (its notebook metadata), if the lesson has it; else English."""
+    meta = submission.get("metadata", {}).get("mktlab", {})
+    language = meta.get("language") if isinstance(meta, dict) else None
+    return language if language in lesson.editions else "en"
+
+
 def _lesson_of(submission, lesson):
     """``None`` if ``submission`` is for ``lesson``, else why it is not."""
     meta = submission.get("metadata", {}).get("mktlab", {})
@@ -253,15 +282,16 @@ def _lesson_of(submission, lesson):
     return None
 
 
-def _prepare(submission, lesson):
+def _prepare(submission, lesson, language="en"):
     """The notebook to run, the flags, and which cell index captures which question.
 
-    Each reference cell is matched by id, or else by its exact text (old
-    formats have no ids).  Locked cells always come from the release; the
-    student's other cells keep their place after the cell they followed.
+    Each cell of the released copy in the submission's language is matched by
+    id, or else by its exact text (old formats have no ids).  Locked cells
+    always come from the release; the student's other cells keep their place
+    after the cell they followed.
     """
     nbformat = _nbformat()
-    ref_cells = lesson.reference.cells
+    ref_cells = lesson.copy_for(language).cells
     by_id = {c.get("id"): i for i, c in enumerate(ref_cells) if c.get("id")}
     by_text = defaultdict(deque)
     for i, c in enumerate(ref_cells):
@@ -497,22 +527,24 @@ def _answers(nb, captures):
     return found
 
 
-def _judge_all(lesson, answers):
+def _judge_all(lesson, answers, tr):
     verdicts = {}
     for qid, key in lesson.keys.items():
         answer = answers.get(qid, UNANSWERED)
         if type(answer) is dict and "__invalid__" in answer:
-            verdicts[qid] = Verdict(0, "invalid", f"not yet: {str(answer['__invalid__'])[:200]}.")
+            verdicts[qid] = Verdict(0, "invalid", tr("not yet: {detail}").format(
+                detail=f"{str(answer['__invalid__'])[:200]}."))
         else:
             try:
-                verdicts[qid] = judge(key, lesson.salt, answer)
+                verdicts[qid] = judge(key, lesson.salt, answer, tr)
             except Exception as err:  # malformed data from the kernel
-                verdicts[qid] = Verdict(0, "invalid", f"the answer could not be judged ({type(err).__name__}).")
+                verdicts[qid] = Verdict(0, "invalid", tr("the answer could not be judged ({error}).").format(
+                    error=type(err).__name__))
     return verdicts
 
 
 def _finish(result, lesson, answers=None):
-    result.verdicts = _judge_all(lesson, answers or {})
+    result.verdicts = _judge_all(lesson, answers or {}, lesson.tr(result.language))
     result.points = {q: round(v.fraction * lesson.keys[q]["points"], 3) for q, v in result.verdicts.items()}
     result.answers = {q: a for q, a in (answers or {}).items() if q in lesson.keys}
     return result
@@ -521,9 +553,9 @@ def _finish(result, lesson, answers=None):
 def grade_notebook(student, nb, lesson, limits, factory):
     """Grade one parsed notebook; returns a :class:`Result`. Never raises."""
     start = time.monotonic()
-    result = Result(student)
+    result = Result(student, language=_language_of(nb, lesson))
     wrong = _lesson_of(nb, lesson)
-    prepared = (None, [wrong], {}) if wrong else _prepare(nb, lesson)
+    prepared = (None, [wrong], {}) if wrong else _prepare(nb, lesson, result.language)
     run, flags, captures = prepared
     answers = {}
     if run is None:

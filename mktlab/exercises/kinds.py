@@ -36,7 +36,7 @@ def _not_yet(key, detail, tr):
     return tr("not yet: {detail}").format(detail=" ".join(parts)) if parts else tr("not yet")
 
 
-def _invalid(tr, template, **args):
+def _invalid(template, tr, **args):
     return Verdict(0, "invalid", tr("not yet: {detail}").format(detail=tr(template).format(**args)))
 
 
@@ -63,7 +63,7 @@ def _protect_number(spec, salt):
 
 def _judge_number(key, salt, answer, tr):
     if not _is_number(answer):
-        return _invalid(tr, "the answer should be a number, but it is {what}.", what=describe(answer, tr))
+        return _invalid("the answer should be a number, but it is {what}.", tr, what=describe(answer, tr))
     k = _number_index(answer, key["decimals"])
     ok = any(digest(salt, key["qid"], k + j) == key["hash"] for j in (-1, 0, 1))
     return _right(1 if ok else 0, key, "", tr)
@@ -86,13 +86,13 @@ def _judge_choice(key, salt, answer, tr):
     if key["multiple"] and type(answer) is str:
         answer = [answer]
     if key["multiple"] and not (type(answer) is list and all(type(a) is str for a in answer)):
-        return _invalid(tr, "give a list of option labels, e.g. {example}.",
+        return _invalid("give a list of option labels, e.g. {example}.", tr,
                         example=repr([tr(o) for o in key["options"][:2]]))
     if not key["multiple"] and type(answer) is not str:
-        return _invalid(tr, "give one option label as text, e.g. {example}.", example=repr(tr(key["options"][0])))
+        return _invalid("give one option label as text, e.g. {example}.", tr, example=repr(tr(key["options"][0])))
     unknown = [a for a in _choices(answer) if canonical(a) not in options]
     if unknown:
-        return _invalid(tr, "{given} is not one of the options {options}.", given=repr(unknown[0]),
+        return _invalid("{given} is not one of the options {options}.", tr, given=repr(unknown[0]),
                         options=", ".join(repr(tr(o)) for o in key["options"]))
     given = sorted({options[canonical(a)] for a in _choices(answer)})
     ok = digest(salt, key["qid"], canonical(given)) == key["hash"]
@@ -108,7 +108,7 @@ def _protect_truefalse(spec, salt):
 def _judge_truefalse(key, salt, answer, tr):
     n = len(key["hashes"])
     if not (type(answer) is list and len(answer) == n and all(type(a) is bool for a in answer)):
-        return _invalid(tr, "give a list of {n} values, each True or False.", n=n)
+        return _invalid("give a list of {n} values, each True or False.", tr, n=n)
     right = sum(digest(salt, key["qid"], f"{i}:{a}") == h for i, (a, h) in enumerate(zip(answer, key["hashes"])))
     return _right(right / n, key, tr("{right} of {n} statements are right.").format(right=right, n=n), tr)
 
@@ -125,9 +125,9 @@ def _protect_order(spec, salt):
 def _judge_order(key, salt, answer, tr):
     items = key["items"]
     if not (type(answer) is list and all(type(a) is str for a in answer)):
-        return _invalid(tr, "give a list of the {n} items in order.", n=len(items))
+        return _invalid("give a list of the {n} items in order.", tr, n=len(items))
     if sorted(map(canonical, answer)) != sorted(map(canonical, items)):
-        return _invalid(tr, "use each of these items exactly once: {items}.",
+        return _invalid("use each of these items exactly once: {items}.", tr,
                         items=", ".join(tr(i) for i in items))
     if digest(salt, key["qid"], canonical(answer)) == key["hash"]:
         return Verdict(1, "correct", tr("correct"))
@@ -147,7 +147,7 @@ def _protect_match(spec, salt):
 def _judge_match(key, salt, answer, tr):
     left = key["left"]
     if type(answer) is not dict or sorted(map(canonical, answer)) != sorted(map(canonical, left)):
-        return _invalid(tr, "give a dictionary with exactly these keys: {keys}.", keys=", ".join(tr(k) for k in left))
+        return _invalid("give a dictionary with exactly these keys: {keys}.", tr, keys=", ".join(tr(k) for k in left))
     given = {canonical(k): v for k, v in answer.items()}
     right = sum(digest(salt, key["qid"], f"{canonical(k)}:{canonical(given[canonical(k)])}") == key["hashes"][k]
                 for k in left)
@@ -167,7 +167,7 @@ def _protect_table(spec, salt):
 def _judge_table(key, salt, answer, tr):
     wanted = tr("a DataFrame") if key["table"] == "frame" else tr("a Series")
     if not (type(answer) is dict and answer.get("__table__") == key["table"]):
-        return _invalid(tr, "the answer should be {wanted}, but it is {what}.", wanted=wanted,
+        return _invalid("the answer should be {wanted}, but it is {what}.", tr, wanted=wanted,
                         what=describe(answer, tr))
     d = key["decimals"]
     if key["table"] == "frame" and canonical(answer["columns"]) != canonical(key["columns"]):
@@ -196,10 +196,10 @@ def _protect_function(spec, salt, hidden=False):
 
 def _judge_function(key, salt, answer, tr):
     if not (type(answer) is dict and answer.get("__function__")):
-        return _invalid(tr, "this answer should be a function (def …).")
+        return _invalid("this answer should be a function (def …).", tr)
     results, cases = answer["results"], key["cases"]
     if len(results) != len(cases):
-        return _invalid(tr, "the function could not be run on every test case.")
+        return _invalid("the function could not be run on every test case.", tr)
     if UNANSWERED in results:
         return Verdict(0, "unanswered", tr("not answered yet: finish the function body (replace the ...)."))
     shown = len(cases) - key.get("hidden", 0)
@@ -227,7 +227,7 @@ def _protect_manual(spec, salt):
 
 def _judge_manual(key, salt, answer, tr):
     if type(answer) is not str or not answer.strip():
-        return _invalid(tr, "write your answer as text between the quotes.")
+        return _invalid("write your answer as text between the quotes.", tr)
     words = len(answer.split())
     return Verdict(0, "pending", tr("answer saved ({words} words); your instructor will grade it.").format(words=words))
 

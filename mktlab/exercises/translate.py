@@ -30,7 +30,7 @@ from ..i18n import LANGUAGES, RUNTIME_DOMAIN, catalog_path, translator
 from .kinds import labels, protect
 
 __all__ = ["Segment", "markdown_blocks", "segments", "catalog_problems", "update_catalog",
-           "translate_notebook", "edition_lessons", "release_editions", "update_catalogs", "status_table",
+           "translate_notebook", "edition_lessons", "release_editions", "update_catalogs", "status_table", "edition_copy",
            "runtime_segments"]
 
 _SKIP_COMMENT = re.compile(r"#+\s*(BEGIN SOLUTION|END SOLUTION|HIDDEN|NBVAL_\w+)\b")
@@ -156,15 +156,19 @@ def update_catalog(path, domain, found, language="zh_CN"):
     return catalog
 
 
-#: How the runtime's own code marks a text for translation: ``tr("…")``, ``_("…")``, and the
-#: template (second argument) of the engine's ``_invalid(tr, "…", …)``.
-RUNTIME_KEYWORDS = {"_": None, "gettext": None, "tr": None, "_invalid": (2,)}
+#: How the runtime's own code marks a text for translation: ``tr("…")``, ``self._tr("…")``, ``_("…")``,
+#: ``N_("…")``, ``chart_text("…")`` and the engine's ``_invalid("…", tr, …)``.
+RUNTIME_KEYWORDS = {"_": None, "N_": None, "gettext": None, "tr": None, "_tr": None, "_invalid": None,
+                    "chart_text": None}
 
 
 def runtime_segments(package_dir):
-    """The texts that the package's own code marks for translation (checks, widgets, charts, reports)."""
+    """The texts that the package's own code marks for translation (checks, widgets, charts, reports),
+    and the dataset texts that widgets show (:data:`mktlab.i18n.DATA_TEXTS`)."""
     from babel.messages.extract import extract_from_dir
 
+    from ..data import load_dataset
+    from ..i18n import DATA_TEXTS
     from .release import _STUB_NOTE
 
     found = [Segment(_STUB_NOTE.lstrip("# "), "runtime", "release.py", ("exercises/release.py", None))]
@@ -172,6 +176,10 @@ def runtime_segments(package_dir):
             package_dir, method_map=[("**.py", "python")], keywords=RUNTIME_KEYWORDS, comment_tags=()):
         if isinstance(message, str) and message:
             found.append(Segment(message, "runtime", f"{filename}:{lineno}", (filename, lineno)))
+    for name, columns in DATA_TEXTS.items():
+        table = load_dataset(name)
+        found += [Segment(text, "data", f"{name}.csv, {column}", (f"datasets/{name}.csv#{column}", None))
+                  for column in columns for text in table[column].dropna().unique() if re.search("[A-Za-z]", text)]
     return found
 
 
@@ -219,10 +227,13 @@ def translate_notebook(student, tr, language="zh"):
 
 def edition_lessons(language):
     """The lesson stems that have a catalog in ``language``, i.e. that are part of that edition."""
+    if not LANGUAGES.get(language):
+        return []  # the source language has no catalogs
     return sorted(p.stem for p in catalog_path("x", language).parent.glob("[0-9][0-9]_*.po"))
 
 
 def _solution(solutions_dir, lesson):
+    """The released English copy of a lesson and its question specs."""
     import nbformat
 
     from .release import question_specs, release_notebook
@@ -232,7 +243,19 @@ def _solution(solutions_dir, lesson):
         raise FileNotFoundError(f"no solution notebook {path}")
     solution = nbformat.read(path, as_version=4)
     student, _ = release_notebook(solution, lesson)
-    return student, segments(student, question_specs(solution))
+    return student, question_specs(solution)
+
+
+def edition_copy(student, specs, lesson, language):
+    """``(copy, problems)``: the student copy of ``lesson`` in ``language``, and what is untranslated.
+
+    The copy is only meaningful when ``problems`` is empty.
+    """
+    catalog = _read(catalog_path(lesson, language))
+    problems = catalog_problems(catalog, segments(student, specs), lesson)
+    table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    runtime = translator(language)
+    return translate_notebook(student, lambda t: table.get(t) or runtime(t), language), problems
 
 
 def _stem(solutions_dir, lesson):
@@ -247,7 +270,8 @@ def update_catalogs(solutions_dir, lessons=(), language="zh"):
     """Merge the English of ``lessons`` (default: the edition's) and of the runtime into the catalogs."""
     stems = sorted({_stem(solutions_dir, str(l)) for l in lessons} | set(edition_lessons(language)))
     for lesson in stems:
-        update_catalog(catalog_path(lesson, language), lesson, _solution(solutions_dir, lesson)[1], LANGUAGES[language])
+        found = segments(*_solution(solutions_dir, lesson))
+        update_catalog(catalog_path(lesson, language), lesson, found, LANGUAGES[language])
     package = Path(__file__).resolve().parent.parent
     update_catalog(catalog_path(RUNTIME_DOMAIN, language), RUNTIME_DOMAIN, runtime_segments(package),
                    LANGUAGES[language])
@@ -256,10 +280,10 @@ def update_catalogs(solutions_dir, lessons=(), language="zh"):
 def status_table(solutions_dir, language="zh"):
     """The audit: per lesson (and the runtime) and per kind of text, translated / total; and the untranslated count."""
     rows, left = [], 0
-    domains = [(lesson, lambda lesson=lesson: _solution(solutions_dir, lesson)[1])
+    domains = [(lesson, lambda lesson=lesson: segments(*_solution(solutions_dir, lesson)))
                for lesson in (p.stem for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb")))]
     domains.append((RUNTIME_DOMAIN, lambda: runtime_segments(Path(__file__).resolve().parent.parent)))
-    kinds = ("text", "comment", "hint", "label", "runtime")
+    kinds = ("text", "comment", "hint", "label", "runtime", "data")
     for domain, found in domains:
         path = catalog_path(domain, language)
         catalog = _read(path) if path.exists() else None
@@ -291,15 +315,11 @@ def release_editions(solutions_dir, notebooks_dir, check=False):
     stale, problems = [], []
     for language in (lang for lang, locale in LANGUAGES.items() if locale):
         for lesson in edition_lessons(language):
-            student, found = _solution(solutions_dir, lesson)
-            catalog = _read(catalog_path(lesson, language))
-            missing = catalog_problems(catalog, found, lesson)
+            student, specs = _solution(solutions_dir, lesson)
+            edition, missing = edition_copy(student, specs, lesson, language)
             problems += missing
             if missing:
                 continue
-            table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-            runtime = translator(language)
-            edition = translate_notebook(student, lambda t: table.get(t) or runtime(t), language)
             target = Path(notebooks_dir) / language / f"{lesson}.ipynb"
             text = nbformat.writes(edition) + "\n"
             if not target.exists() or target.read_text(encoding="utf-8") != text:

@@ -11,6 +11,7 @@ import io
 
 import ipywidgets as widgets
 
+from ..i18n import _, get_language
 from ..relationship_levels import (CUSTOMER_COUNTS, MARGINS, kotler_levels, matrix_cell_basis,
                                    relationship_matrix_chart, suggested_relationship_level)
 
@@ -26,18 +27,25 @@ def _png(fig):
 def matrix_explorer():
     """Buttons for the number of customers and the margin: the suggested level, what it means, what it rests on."""
     levels = kotler_levels().set_index("level")
-    customers = widgets.ToggleButtons(options=list(CUSTOMER_COUNTS), value="many", description="Customers")
-    margin = widgets.ToggleButtons(options=list(MARGINS), value="low", description="Margin")
+    chinese = get_language() == "zh"
+    customers = widgets.ToggleButtons(options=[(_(c), c) for c in CUSTOMER_COUNTS], value="many",
+                                      description=_("Customers"))
+    margin = widgets.ToggleButtons(options=[(_(m), m) for m in MARGINS], value="low", description=_("Margin"))
     text = widgets.HTML()
     chart = widgets.Image(format="png")
 
     def refresh(_change=None):
         c, m = customers.value, margin.value
         suggested = suggested_relationship_level(c, m)
-        items = "".join(f"<li><i>{level}</i> ({levels.loc[level, 'level_zh']}): the seller "
-                        f"{html.escape(levels.loc[level, 'seller_does'])}.</li>" for level in suggested.split(" or "))
-        text.value = (f"<p><b>{c.capitalize()} customers, {m} margin → {suggested}.</b></p><ul>{items}</ul>"
-                      f"<p>What this cell rests on: {html.escape(matrix_cell_basis(c, m))}.</p>")
+        parts = suggested.split(" or ")
+        names = [levels.loc[level, "level_zh"] if chinese else level for level in parts]
+        items = "".join("<li>" + _("<i>{level}</i> ({level_zh}): the seller {does}.").format(
+            level=level, level_zh=levels.loc[level, "level_zh"], does=html.escape(_(levels.loc[level, "seller_does"])))
+            + "</li>" for level in parts)
+        text.value = ("<p><b>" + _("{customers} customers, {margin} margin → {level}.").format(
+            customers=_(c).capitalize(), margin=_(m), level=(" / " if chinese else " or ").join(names))
+            + f"</b></p><ul>{items}</ul><p>"
+            + _("What this cell rests on: {basis}.").format(basis=html.escape(_(matrix_cell_basis(c, m)))) + "</p>")
         chart.value = _png(relationship_matrix_chart(c, m))
 
     customers.observe(refresh, names="value")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from . import live
+from ..i18n import _
 from ..relationship_marketing import compare_strategies, strategy_chart
 
 __all__ = ["crossover_explorer"]
@@ -19,15 +20,16 @@ def crossover_explorer(**scenario):
         parts = []
         both = compare_strategies(relationship_retention, **scenario)
         last = both[both["year"] == both["year"].max()].set_index("strategy")["cumulative_discounted_profit"]
-        leader = "relationship" if last["relationship"] > last["transaction"] else "transaction"
-        parts.append((
-            f"Cumulative discounted profit after {int(both['year'].max())} years: "
-            f"transaction ¥{last['transaction']:,.0f}, relationship ¥{last['relationship']:,.0f}. "
-            f"**The {leader} strategy is ahead.**"))
+        ahead = (_("**The relationship strategy is ahead.**") if last["relationship"] > last["transaction"]
+                 else _("**The transaction strategy is ahead.**"))
+        parts.append(_("Cumulative discounted profit after {years} years: transaction ¥{transaction}, "
+                       "relationship ¥{relationship}.").format(
+            years=int(both["year"].max()), transaction=f"{last['transaction']:,.0f}",
+            relationship=f"{last['relationship']:,.0f}") + " " + ahead)
         parts.append(strategy_chart(both))
         return parts
 
     slider = widgets.FloatSlider(value=0.70, min=0.50, max=1.00, step=0.01, readout_format=".2f",
-                                 description="RM retention", continuous_update=False,
+                                 description=_("RM retention"), continuous_update=False,
                                  style={"description_width": "initial"})
     return live(show, relationship_retention=slider)
