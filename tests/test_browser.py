@@ -36,7 +36,12 @@ from browser import lab
 from browser import selectors as S
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+#: The English and the Chinese student copies; JupyterLab serves a Chinese one as ``zh-<name>``.
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("[0-9]*.ipynb"))
+
+
+def served_name(path):
+    return f"zh-{path.name}" if path.parent.name == "zh" else path.name
 ARTIFACTS = Path(os.environ.get("MKTLAB_ARTIFACTS", ROOT / "tests" / "artifacts"))
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1")
 INSTALL_HINT = "install Debian's chromium and fonts-noto-cjk (sudo apt-get install chromium fonts-noto-cjk)"
@@ -76,7 +81,7 @@ def chromium_ready():
 
 @pytest.fixture(scope="session")
 def lab_server(chromium_ready, tmp_path_factory):
-    server = lab.LabServer(NOTEBOOKS, tmp_path_factory.mktemp("jupyterlab"))
+    server = lab.LabServer({served_name(p): p for p in NOTEBOOKS}, tmp_path_factory.mktemp("jupyterlab"))
     server.start()
     yield server
     server.stop()
@@ -207,15 +212,20 @@ def test_a_font_installed_after_matplotlibs_cache_is_still_found(monkeypatch):
 
 # --- every student notebook in the browser ---------------------------------------------------------
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[served_name(p)[:-6] for p in NOTEBOOKS])
 def test_notebook_in_jupyterlab(notebook, jlab, lab_server, record_property):
-    """Run All in JupyterLab: no errors, every widget renders and reacts, and Chinese shows real glyphs."""
-    SEEN["notebooks"].add(notebook.name)
+    """Run All in JupyterLab: no errors, every widget renders and reacts, and Chinese shows real glyphs.
+
+    In a Chinese copy, the check lines and the widgets' labels and texts are Chinese too, and drawn with real
+    glyphs."""
+    name = served_name(notebook)
+    SEEN["notebooks"].add(name)
     page, console = jlab, jlab.console
+    chinese = notebook.parent.name == "zh"
     start = time.monotonic()
     try:
-        with artifacts_on_failure(page, console, lab_server, notebook.stem):
-            lab.open_notebook(page, notebook.name)
+        with artifacts_on_failure(page, console, lab_server, name[:-6]):
+            lab.open_notebook(page, name)
             lab.run_all(page)
             prompts = lab.wait_for_run(page, timeout=120_000)
 
@@ -242,6 +252,8 @@ def test_notebook_in_jupyterlab(notebook, jlab, lab_server, record_property):
             assert not unchanged, (
                 f"the widget's output did not change after: {unchanged}. An exception in a widget callback "
                 "is not shown in the notebook: try the same change in a plain Python session.")
+            if chinese:
+                _assert_chinese_runtime(page)
             errors = lab.stderr_outputs(page)
             assert not errors, "errors after operating the widgets:\n\n" + "\n\n".join(e[-1500:] for e in errors)
 
@@ -252,9 +264,29 @@ def test_notebook_in_jupyterlab(notebook, jlab, lab_server, record_property):
                 f"Chinese drawn as boxes in font {glyphs['font']}: {glyphs['boxes'][:-1]}"
                 if NO_SUCH_GLYPH in glyphs["boxes"] else "the glyph check cannot tell a box from a glyph")
             if os.environ.get("MKTLAB_SCREENSHOTS"):
-                _save_screenshots(page, notebook.stem)
+                _save_screenshots(page, name[:-6])
     finally:
         record_property("seconds", round(time.monotonic() - start, 1))
+
+
+def _assert_chinese_runtime(page):
+    """The check lines, and the labels and texts of every widget, are Chinese, drawn with real glyphs."""
+    import re
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    checks = [t for t in page.locator(S.TOP_OUTPUT).all_inner_texts() if re.match(r"\s*[✔✘…✎] \w+: ", t)]
+    assert checks, "no check line found after Run All"
+    english = [t for t in checks if not han.search(t)]
+    assert not english, f"check lines not in Chinese: {english[:3]}"
+    labels = [t.strip() for t in page.locator(f"{S.WIDGET_ROOT} {S.WIDGET_LABEL}").all_inner_texts()]
+    english = [t for t in labels if re.search(r"[A-Za-z]{3}", t) and not han.search(t)]
+    assert not english, f"widget labels not in Chinese: {english}"
+    for output in lab.widget_locators(page):
+        shown = output.inner_text()
+        assert han.search(shown), f"a widget shows no Chinese: {shown[:200]!r}"
+    if lab.widget_locators(page):
+        glyphs = lab.chinese_glyph_check(page, S.WIDGET_ROOT, extra=[NO_SUCH_GLYPH])
+        assert glyphs["boxes"] == [NO_SUCH_GLYPH], f"widget Chinese drawn as boxes: {glyphs['boxes'][:-1]}"
 
 
 def _save_screenshots(page, stem):
@@ -270,7 +302,7 @@ def _save_screenshots(page, stem):
 
 def test_every_kind_of_control_in_the_course_was_operated():
     """Across the notebooks, a slider, a dropdown, buttons and a text box were each operated and changed the output."""
-    if SEEN["notebooks"] != {p.name for p in NOTEBOOKS}:
+    if SEEN["notebooks"] != {served_name(p) for p in NOTEBOOKS}:
         pytest.skip("checked only when the browser test of every notebook has run in this session")
     missing = [kind for kind, members in S.COURSE_KINDS.items() if not members & SEEN["operated"]]
     assert not missing, f"no {missing} was operated successfully in any notebook"

@@ -204,3 +204,15 @@ def test_a_class_mixing_both_editions_gets_one_gradebook(tmp_path):
     en_page = (tmp_path / "out" / "feedback" / "en full.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in zh_page and "正确" in zh_page and "总分" in zh_page
     assert 'lang="en"' in en_page and "correct" in en_page and "总分" not in en_page
+
+
+def test_jupyterlab_finds_the_simplified_chinese_language_pack():
+    """The `zh` extra installs JupyterLab's official zh_CN language pack (Settings → Language)."""
+    import tomllib
+
+    from jupyterlab_server.translation_utils import get_language_packs
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["zh"]
+    assert any(dep.startswith("jupyterlab-language-pack-zh-CN") for dep in extra)
+    packs, _ = get_language_packs("en")
+    assert "zh_CN" in packs

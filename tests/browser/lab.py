@@ -68,14 +68,14 @@ def _descendants(pid):
 
 
 class LabServer:
-    """``jupyter lab`` serving a copy of ``notebooks`` from ``workdir``; use as a context manager."""
+    """``jupyter lab`` serving copies of ``notebooks`` (``{file name: path}``) from ``workdir``; a context manager."""
 
     def __init__(self, notebooks, workdir):
         self.workdir = Path(workdir)
         self.root = self.workdir / "root"
         self.root.mkdir(parents=True)
-        for nb in notebooks:  # a copy, so nothing the browser does can touch the repository's files
-            shutil.copy2(nb, self.root / Path(nb).name)
+        for name, nb in notebooks.items():  # a copy, so nothing the browser does can touch the repository's files
+            shutil.copy2(nb, self.root / name)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"

@@ -65,6 +65,8 @@ CONTROLS = {
     "text box": ".widget-textarea textarea, .widget-text input[type=text]",
     "button": "button.jupyter-button.widget-button",
 }
+#: The description labels of controls (e.g. a slider's "Year"), which the Chinese edition shows in Chinese.
+WIDGET_LABEL = ".widget-label, .widget-label-basic"
 #: The readout next to a slider, which shows its value, and the way from a slider's handle to it.
 SLIDER_READOUT = ".widget-readout"
 SLIDER_OF_HANDLE = "xpath=ancestor::*[contains(@class, 'widget-slider')][1]"
