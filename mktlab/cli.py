@@ -20,7 +20,8 @@ def _release(args):
 
     try:
         stale = release_all(args.solutions, args.notebooks, KEYS_DIR, check=args.check)
-        edited, problems = release_editions(args.solutions, args.notebooks, check=args.check)
+        edited, problems = release_editions(args.solutions, args.notebooks, check=args.check,
+                                            documents=_documents(args))
     except ReleaseError as err:
         print(f"mktlab release: {err}", file=sys.stderr)
         return 2
@@ -39,15 +40,20 @@ def _release(args):
     return 1 if problems else 0
 
 
+def _documents(args):
+    """The Markdown documents that have editions too: the case texts and the instructor's teaching notes."""
+    return {"casework": ROOT / "casework", "teaching_notes": Path(args.solutions) / "teaching_notes"}
+
+
 def _translate(args):
     from .exercises.translate import status_table, update_catalogs
 
     try:
-        update_catalogs(args.solutions, args.lessons, args.language)
+        update_catalogs(args.solutions, args.lessons, args.language, documents=_documents(args))
     except FileNotFoundError as err:
         print(f"mktlab translate: {err}", file=sys.stderr)
         return 2
-    table, untranslated = status_table(args.solutions, args.language)
+    table, untranslated = status_table(args.solutions, args.language, documents=_documents(args))
     print(table)
     print(f"{untranslated} string(s) still to translate" if untranslated else "every string is translated")
     return 1 if untranslated and args.check else 0
@@ -138,7 +144,8 @@ def main(argv=None):
     release.set_defaults(run=_release)
     translate = sub.add_parser("translate", help="merge new English into the translation catalogs and count "
                                "what is left to translate")
-    translate.add_argument("lessons", nargs="*", help="lessons to add to the edition (default: those it has)")
+    translate.add_argument("lessons", nargs="*", help="lessons (or `casework`, `teaching_notes`) to add to the "
+                           "edition (default: those it has)")
     translate.add_argument("--language", default="zh", help="the edition (default zh)")
     translate.add_argument("--check", action="store_true", help="exit 1 if any string is untranslated")
     translate.set_defaults(run=_translate)

@@ -218,3 +218,26 @@ def test_jupyterlab_finds_the_simplified_chinese_language_pack():
     assert any(dep.startswith("jupyterlab-language-pack-zh-CN") for dep in extra)
     packs, _ = get_language_packs("en")
     assert "zh_CN" in packs
+
+
+def test_merging_unchanged_english_leaves_the_catalog_unchanged_and_changed_english_fuzzy(tmp_path):
+    """A second merge of the same English writes the same bytes; changed English becomes fuzzy, keeping the
+    translation and the previous English for the translator."""
+    from mktlab.exercises.translate import Segment, update_catalog
+
+    path = tmp_path / "x.po"
+    found = [Segment("The customer is always right.", "text", "cell 1", ("x.ipynb#a", None))]
+    catalog = update_catalog(path, "x", found)
+    catalog.get("The customer is always right.").string = "顾客永远是对的。"
+    from babel.messages.pofile import write_po
+
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+    before = path.read_bytes()
+    update_catalog(path, "x", found)
+    assert path.read_bytes() == before
+    changed = update_catalog(path, "x", [Segment("The customer is usually right.", "text", "cell 1",
+                                                 ("x.ipynb#a", None))])
+    message = changed.get("The customer is usually right.")
+    assert message.fuzzy and message.string == "顾客永远是对的。"
+    assert message.previous_id == ["The customer is always right."]

@@ -31,6 +31,7 @@ from .kinds import labels, protect
 
 __all__ = ["Segment", "markdown_blocks", "segments", "catalog_problems", "update_catalog",
            "translate_notebook", "edition_lessons", "release_editions", "update_catalogs", "status_table", "edition_copy",
+           "document_segments", "translate_document",
            "runtime_segments"]
 
 _SKIP_COMMENT = re.compile(r"#+\s*(BEGIN SOLUTION|END SOLUTION|HIDDEN|NBVAL_\w+)\b")
@@ -147,12 +148,14 @@ def update_catalog(path, domain, found, language="zh_CN"):
             message.locations.append(seg.location)
     path = Path(path)
     catalog = _read(path) if path.exists() else Catalog(project=f"mktlab {domain}", locale=language)
+    template.creation_date = catalog.creation_date  # unchanged English leaves the file unchanged
     catalog.update(template, update_header_comment=False)
     catalog.obsolete.clear()
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, include_previous=True, sort_output=False, omit_header=False)
-    path.write_bytes(buffer.getvalue())
+    if not path.exists() or path.read_bytes() != buffer.getvalue():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buffer.getvalue())
     return catalog
 
 
@@ -266,24 +269,50 @@ def _stem(solutions_dir, lesson):
     return matches[0]
 
 
-def update_catalogs(solutions_dir, lessons=(), language="zh"):
-    """Merge the English of ``lessons`` (default: the edition's) and of the runtime into the catalogs."""
-    stems = sorted({_stem(solutions_dir, str(l)) for l in lessons} | set(edition_lessons(language)))
+def document_segments(folder):
+    """The blocks of every Markdown document in ``folder`` (a case text, a teaching note), as segments."""
+    folder = Path(folder)
+    return [Segment(block, "document", f"{path.name}, block {number}", (f"{folder.name}/{path.name}", None))
+            for path in sorted(folder.glob("*.md"))
+            for number, block in enumerate(markdown_blocks(path.read_text(encoding="utf-8")), start=1)
+            if _translatable(block)]
+
+
+def translate_document(text, tr):
+    """A Markdown document with every translatable block passed through ``tr``."""
+    return "\n\n".join(tr(b) if _translatable(b) else b for b in markdown_blocks(text)) + "\n"
+
+
+def _in_edition(domain, language):
+    return catalog_path(domain, language).is_file()
+
+
+def update_catalogs(solutions_dir, lessons=(), language="zh", documents=None):
+    """Merge new English into the catalogs: of ``lessons`` (default: those in the edition), of the
+    ``documents`` folders (``{domain: folder}``) named in ``lessons`` or already in the edition, and of the runtime."""
+    documents = documents or {}
+    names = {str(l) for l in lessons}
+    stems = sorted({_stem(solutions_dir, n) for n in names - set(documents)} | set(edition_lessons(language)))
     for lesson in stems:
         found = segments(*_solution(solutions_dir, lesson))
         update_catalog(catalog_path(lesson, language), lesson, found, LANGUAGES[language])
+    for domain, folder in documents.items():
+        if domain in names or _in_edition(domain, language):
+            update_catalog(catalog_path(domain, language), domain, document_segments(folder), LANGUAGES[language])
     package = Path(__file__).resolve().parent.parent
     update_catalog(catalog_path(RUNTIME_DOMAIN, language), RUNTIME_DOMAIN, runtime_segments(package),
                    LANGUAGES[language])
 
 
-def status_table(solutions_dir, language="zh"):
-    """The audit: per lesson (and the runtime) and per kind of text, translated / total; and the untranslated count."""
+def status_table(solutions_dir, language="zh", documents=None):
+    """The audit: per catalog (lessons, documents, runtime) and per kind of text, translated / total;
+    and the number of strings left untranslated in what the edition holds."""
     rows, left = [], 0
     domains = [(lesson, lambda lesson=lesson: segments(*_solution(solutions_dir, lesson)))
                for lesson in (p.stem for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb")))]
+    domains += [(domain, lambda folder=folder: document_segments(folder)) for domain, folder in (documents or {}).items()]
     domains.append((RUNTIME_DOMAIN, lambda: runtime_segments(Path(__file__).resolve().parent.parent)))
-    kinds = ("text", "comment", "hint", "label", "runtime", "data")
+    kinds = ("text", "comment", "hint", "label", "document", "runtime", "data")
     for domain, found in domains:
         path = catalog_path(domain, language)
         catalog = _read(path) if path.exists() else None
@@ -303,12 +332,22 @@ def status_table(solutions_dir, language="zh"):
     return "\n".join(lines), left
 
 
-def release_editions(solutions_dir, notebooks_dir, check=False):
-    """Write ``notebooks/<language>/<lesson>.ipynb`` for every lesson of every edition.
+def _write_if_changed(target, text, check, stale):
+    target = Path(target)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        stale.append(str(target))
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
+def release_editions(solutions_dir, notebooks_dir, check=False, documents=None):
+    """Write ``notebooks/<language>/<lesson>.ipynb`` for every lesson of every edition, and
+    ``<folder>/<language>/<name>.md`` for the documents (``{domain: folder}``) in the edition.
 
     Returns ``(stale, problems)``: the copies that were (or, with ``check``,
     would be) rewritten, and one line per missing, fuzzy or untranslated
-    segment.  A lesson with problems gets no copy written.
+    segment.  A lesson or document folder with problems gets no copy written.
     """
     import nbformat
 
@@ -318,13 +357,19 @@ def release_editions(solutions_dir, notebooks_dir, check=False):
             student, specs = _solution(solutions_dir, lesson)
             edition, missing = edition_copy(student, specs, lesson, language)
             problems += missing
+            if not missing:
+                _write_if_changed(Path(notebooks_dir) / language / f"{lesson}.ipynb", nbformat.writes(edition) + "\n",
+                                  check, stale)
+        for domain, folder in (documents or {}).items():
+            if not _in_edition(domain, language):
+                continue
+            catalog = _read(catalog_path(domain, language))
+            missing = catalog_problems(catalog, document_segments(folder), domain)
+            problems += missing
             if missing:
                 continue
-            target = Path(notebooks_dir) / language / f"{lesson}.ipynb"
-            text = nbformat.writes(edition) + "\n"
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                stale.append(str(target))
-                if not check:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(text, encoding="utf-8")
+            table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+            for path in sorted(Path(folder).glob("*.md")):
+                text = translate_document(path.read_text(encoding="utf-8"), lambda t: table.get(t, t))
+                _write_if_changed(Path(folder) / language / path.name, text, check, stale)
     return stale, problems
