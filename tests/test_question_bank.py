@@ -83,6 +83,14 @@ def test_rewritten_items_remove_the_ambiguity(bank):
     assert "理介" not in rewritten.loc["S0 #20 (rewritten)", "statement_zh"]
 
 
+def test_seed_19_is_about_the_societal_marketing_concept(bank):
+    """FACTS §1 #5: the alternative labels of seed #19 belong to the societal marketing concept
+    (社会市场营销观念), a business philosophy, not to social marketing (社会营销, Kotler & Zaltman 1971)."""
+    item = bank.set_index("source").loc["S0 #19"]
+    assert item["statement_zh"].startswith("“社会市场营销观念”")
+    assert item["statement_en"].startswith("The societal marketing concept")
+
+
 def test_every_item_cites_a_facts_section(bank):
     """Each key rests on a named section of FACTS.md."""
     assert bank["facts_ref"].str.match(r"§\d").all()
