@@ -163,6 +163,16 @@ def test_aliases_never_point_to_another_term(glossary):
             assert qb.find_term(glossary, alias.strip())["term_en"] == row["term_en"], alias
 
 
+def test_total_customer_cost_names_kotlers_four_costs(glossary):
+    """Kotler's total customer cost is monetary, time, energy and psychic cost, in both languages,
+    as in lesson 02 (`mktlab.mix.COST_COMPONENTS`)."""
+    from mktlab.mix import COST_COMPONENTS
+
+    row = qb.find_term(glossary, "total customer cost")
+    for english, chinese in COST_COMPONENTS.items():
+        assert english in row["definition_en"] and chinese in row["definition_zh"]
+
+
 def test_search_and_find_work_in_both_languages(glossary):
     """'关系营销' finds relationship marketing first; find_term accepts either language."""
     assert qb.search_glossary(glossary, "关系营销")["term_en"].iloc[0] == "relationship marketing"
