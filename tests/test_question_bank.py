@@ -173,6 +173,15 @@ def test_total_customer_cost_names_kotlers_four_costs(glossary):
         assert english in row["definition_en"] and chinese in row["definition_zh"]
 
 
+def test_relationship_marketing_credits_each_part_to_its_author(glossary):
+    """Berry (1983) spoke of attracting, maintaining and enhancing *customer* relationships; other partners
+    and the benefit of all sides come later (Grönroos 1990, 1994; Morgan & Hunt 1994)."""
+    row = qb.find_term(glossary, "relationship marketing")
+    berry = row["definition_en"].split(";")[0]
+    assert "(Berry 1983)" in berry and "partner" not in berry and "benefit" not in berry
+    assert "Grönroos" in row["reference"] and "Morgan & Hunt 1994" in row["reference"]
+
+
 def test_search_and_find_work_in_both_languages(glossary):
     """'关系营销' finds relationship marketing first; find_term accepts either language."""
     assert qb.search_glossary(glossary, "关系营销")["term_en"].iloc[0] == "relationship marketing"
