@@ -182,6 +182,16 @@ def test_relationship_marketing_credits_each_part_to_its_author(glossary):
     assert "Grönroos" in row["reference"] and "Morgan & Hunt 1994" in row["reference"]
 
 
+def test_origin_credits_do_not_overstate_a_later_author(glossary):
+    """Services marketing predates Shostack (1977): Rathmell wrote in 1966. Customer lifetime value is older
+    than Gupta & Lehmann (2003), one source of a formula. Lovelock & Gummesson (2004) proposed lack of
+    ownership as the dividing line; they did not first describe it."""
+    reference = glossary.set_index("term_en")["reference"]
+    assert reference["services marketing"].startswith("Rathmell 1966")
+    assert reference["customer lifetime value (CLV)"].startswith("textbook convention; one formula:")
+    assert reference["lack of ownership"].startswith("textbook convention; proposed as the dividing line")
+
+
 def test_search_and_find_work_in_both_languages(glossary):
     """'关系营销' finds relationship marketing first; find_term accepts either language."""
     assert qb.search_glossary(glossary, "关系营销")["term_en"].iloc[0] == "relationship marketing"
