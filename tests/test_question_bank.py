@@ -309,3 +309,12 @@ def test_glossary_html_states_its_limits(glossary):
         f"<p>{len(qb.search_glossary(glossary, 'loyalty', lessons=[4, 5]))} terms match <b>loyalty</b> "
         "(lessons 04, 05).</p>")
     assert qb.glossary_html(glossary, "zzz", definitions=False) == "<p>No term matches <b>zzz</b> (names only).</p>"
+
+
+def test_glossary_search_finds_a_term_by_its_english_or_its_chinese_name(glossary):
+    """Issue 12: the lesson 11 glossary finds the same term whether the student types English or Chinese."""
+    for english, chinese in [("customer loyalty", "顾客忠诚"), ("service recovery", "服务补救"),
+                             ("relationship marketing", "关系营销")]:
+        by_english = qb.search_glossary(glossary, english, definitions=False)["term_en"].tolist()
+        by_chinese = qb.search_glossary(glossary, chinese, definitions=False)["term_en"].tolist()
+        assert english in by_english and english in by_chinese, (english, by_english, by_chinese)
