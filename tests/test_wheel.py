@@ -79,7 +79,11 @@ def test_a_lesson_runs_from_a_folder_outside_the_repository(installed, tmp_path)
            "NotebookClient(nb, timeout=60, kernel_name='python3').execute()\n"
            f"nbformat.write(nb, '{LESSON}.ipynb')\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MKTLAB_DATA")}
-    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter")  # no user-level kernel spec: the venv's own Python
+    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter")  # a kernel spec of its own: the new venv's Python
+    spec = tmp_path / "jupyter" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(json.dumps({"argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                                "display_name": "Python 3", "language": "python"}))
     done = subprocess.run([python, "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     executed = nbformat.read(tmp_path / f"{LESSON}.ipynb", as_version=4)
