@@ -139,10 +139,10 @@ def _grade(args):
 
 def _unpack_lms_download(path, out, args):
     """Unpack a Moodle or Canvas ZIP into OUT/unpacked/; prints what was skipped.  ``None`` if it cannot be used."""
-    from .exercises.lms import LmsError, read_roster, unpack_download
+    from .exercises.lms import LmsError, load_roster, unpack_download
 
     try:
-        roster = read_roster(Path(args.roster).read_text(encoding="utf-8-sig")) if args.roster else {}
+        roster = load_roster(args.roster) if args.roster else {}
         unpacked = unpack_download(path, out / "unpacked", roster, max_file_mb=args.max_notebook_mb)
     except (OSError, UnicodeDecodeError, LmsError) as err:
         print(f"mktlab grade: {err}", file=sys.stderr)

@@ -76,9 +76,9 @@ def course(tmp_path_factory):
     return root
 
 
-def grade(course, name, entries, roster):
+def grade(course, name, entries, roster, encoding="utf-8-sig"):
     download = build_zip(course / f"{name}.zip", entries)
-    (course / f"{name}.csv").write_text(roster, encoding="utf-8-sig")
+    (course / f"{name}.csv").write_text(roster, encoding=encoding)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["--solutions", str(course / "solutions"), "grade", "1", str(download), "--out",
@@ -89,9 +89,10 @@ def grade(course, name, entries, roster):
 
 
 def test_moodle_download_grades_to_the_roster_usernames(course):
-    """Folders per submission: names with spaces and Chinese map to usernames; the newer of Ann's two
-    notebooks is graded; the PDF, the online text and the unsafe entries are reported, never unpacked."""
-    rows, err, lms = grade(course, "moodle", MOODLE, MOODLE_ROSTER)
+    """Folders per submission: names with spaces and Chinese map to usernames (the worksheet saved by Excel in
+    GBK); the newer of Ann's two notebooks is graded; the PDF, the online text and the unsafe entries are
+    reported, never unpacked."""
+    rows, err, lms = grade(course, "moodle", MOODLE, MOODLE_ROSTER, encoding="gbk")
     assert set(rows) == {"wangli", "wang.li2", "annlee", "bochen"}
     assert [rows[s]["year"] for s in ("wangli", "wang.li2", "annlee")] == ["1", "1", "1"]
     assert "older submissions ignored (1)" in rows["annlee"]["flags"]

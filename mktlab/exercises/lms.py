@@ -44,7 +44,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["LmsError", "Unpacked", "parse_entry", "read_roster", "safe_name", "unpack_download"]
+__all__ = ["LmsError", "Unpacked", "parse_entry", "read_roster", "load_roster", "safe_name", "unpack_download"]
 
 _MOODLE = re.compile(r"(?P<name>[^/_]+)_(?P<id>\d+)_assignsubmission_[a-z]+(?:_?/(?:.*/)?|_)(?P<file>[^/]+)")
 _CANVAS = re.compile(r"(?:(?P<name>[^/]*?)_)??(?P<late>LATE_)?(?P<id>\d+|anon_[A-Za-z0-9]+)_(?P<attachment>\d+)_"
@@ -150,6 +150,19 @@ def read_roster(text):
     if twice:
         raise LmsError(f"the roster gives several identifiers the same username: {', '.join(twice)}")
     return roster
+
+
+def load_roster(path):
+    """:func:`read_roster` of the file ``path``, in UTF-8 (with or without BOM) or GB18030.
+
+    Excel on a Chinese Windows saves "CSV" in GBK, which GB18030 extends.
+    """
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    return read_roster(text)
 
 
 def _entry_name(info):
