@@ -221,64 +221,71 @@ def _copy(archive, info, dest, limit):
             dest.unlink(missing_ok=True)
 
 
+def _by_student(archive, roster, notes):
+    """``({student: [notebook, …]}, {student: [other file, …]})`` from the ZIP's entries; what is skipped goes to notes.
+
+    A notebook is ``(date_time, order, late, file, ZipInfo)``, so that sorting puts the newest last.
+    """
+    notebooks, others, unnamed = {}, {}, []
+    for info in archive.infolist():
+        name = _entry_name(info)
+        if info.is_dir() or _IGNORED.search(name):
+            continue
+        problem = _unsafe(name, info)
+        if problem:
+            notes.append(f"skipped {name!r}: {problem}")
+            continue
+        parsed = parse_entry(name)
+        if parsed is None:
+            unnamed.append(name)
+            continue
+        lms, identifier, full_name, late, order, file = parsed
+        if identifier in roster:
+            student = safe_name(roster[identifier])
+        else:
+            student = safe_name(f"{full_name}_{identifier}" if full_name else identifier)
+            if roster:
+                notes.append(f"{lms} identifier {identifier} ({full_name or 'anonymous'}) is not in the roster: "
+                             f"graded as {student!r}")
+        if file.lower().endswith(".ipynb"):
+            notebooks.setdefault(student, []).append((info.date_time, order, late, file, info))
+        else:
+            others.setdefault(student, []).append(file)
+    if unnamed:
+        notes.append(f"skipped {len(unnamed)} file(s) whose names are not a Moodle or Canvas submission: "
+                     + ", ".join(repr(n) for n in unnamed[:5]) + (" …" if len(unnamed) > 5 else ""))
+    return notebooks, others
+
+
 def unpack_download(zip_path, folder, roster=None, max_file_mb=50, max_total_mb=4096, max_entries=50_000):
     """Unpack a Moodle or Canvas submissions ZIP into ``folder``/``<student>``/``<file>.ipynb``.
 
     ``roster`` is ``{identifier: username}`` (see :func:`read_roster`); a
-    student not in it gets a folder named ``<name>_<identifier>``.  Each
-    notebook may hold ``max_file_mb`` (a larger one is skipped and flagged),
-    and all together ``max_total_mb``.
+    student not in it gets a folder named ``<name>_<identifier>``.  Every
+    student in the ZIP gets a folder, even without a notebook.  Each notebook
+    may hold ``max_file_mb`` (a larger one is skipped and flagged), and all
+    together ``max_total_mb``.
     """
     try:
         archive = zipfile.ZipFile(zip_path)
     except (OSError, zipfile.BadZipFile) as err:
         raise LmsError(f"{zip_path} is not a readable ZIP file ({err})") from None
     unpacked = Unpacked(_fresh_folder(folder))
-    notes, roster = unpacked.notes, roster or {}
-    students, not_notebooks, unnamed = {}, {}, []
+    notes, total = unpacked.notes, 0
     with archive:
-        entries = archive.infolist()
-        if len(entries) > max_entries:
-            raise LmsError(f"{zip_path} has {len(entries)} entries, more than {max_entries}")
-        for info in entries:
-            name = _entry_name(info)
-            if info.is_dir() or _IGNORED.search(name):
+        if len(archive.infolist()) > max_entries:
+            raise LmsError(f"{zip_path} has {len(archive.infolist())} entries, more than {max_entries}")
+        notebooks, others = _by_student(archive, roster or {}, notes)
+        for student in sorted(set(notebooks) | set(others)):
+            (unpacked.folder / student).mkdir()
+            flags = unpacked.flags[student] = []
+            if student in others:
+                flags.append(f"not notebooks, ignored: {', '.join(others[student])}")
+                notes.append(f"{student}: {len(others[student])} file(s) that are not notebooks: "
+                             f"{', '.join(others[student])}")
+            if student not in notebooks:
                 continue
-            problem = _unsafe(name, info)
-            if problem:
-                notes.append(f"skipped {name!r}: {problem}")
-                continue
-            parsed = parse_entry(name)
-            if parsed is None:
-                unnamed.append(name)
-                continue
-            lms, identifier, full_name, late, order, file = parsed
-            if identifier in roster:
-                student = safe_name(roster[identifier])
-            else:
-                student = safe_name(f"{full_name}_{identifier}" if full_name else identifier)
-                if roster:
-                    notes.append(f"{lms} identifier {identifier} ({full_name or 'anonymous'}) is not in the roster: "
-                                 f"graded as {student!r}")
-            (unpacked.folder / student).mkdir(exist_ok=True)
-            if file.lower().endswith(".ipynb"):
-                students.setdefault(student, []).append((info.date_time, order, late, file, info))
-            else:
-                not_notebooks.setdefault(student, []).append(file)
-        if unnamed:
-            notes.append(f"skipped {len(unnamed)} file(s) whose names are not a Moodle or Canvas submission: "
-                         + ", ".join(repr(n) for n in unnamed[:5]) + (" …" if len(unnamed) > 5 else ""))
-        total = 0
-        for student in sorted(set(students) | set(not_notebooks)):
-            flags = unpacked.flags.setdefault(student, [])
-            if student in not_notebooks:
-                files = not_notebooks[student]
-                flags.append(f"not notebooks, ignored: {', '.join(files)}")
-                notes.append(f"{student}: {len(files)} file(s) that are not notebooks: {', '.join(files)}")
-            if student not in students:
-                continue
-            *older, newest = sorted(students[student], key=lambda c: (c[0], c[1]))
-            _, _, late, file, info = newest
+            *older, (_, _, late, file, info) = sorted(notebooks[student], key=lambda n: n[:2])
             if late:
                 flags.append("late (Canvas)")
             if older:
