@@ -242,3 +242,21 @@ def test_merging_unchanged_english_leaves_the_catalog_unchanged_and_changed_engl
     assert message.fuzzy and message.string == "顾客永远是对的。"
     lines = path.read_text(encoding="utf-8").splitlines()  # standard PO lines only, which any PO editor reads
     assert all(re.match(r'(#[.:,]? |#$|msgid |msgstr |msgctxt |"|$)', line) for line in lines), lines
+
+
+DOCUMENTS = {"casework": ROOT / "casework", "teaching_notes": ROOT / "solutions" / "teaching_notes"}
+
+
+@pytest.mark.parametrize("domain", sorted(DOCUMENTS))
+def test_every_case_text_and_teaching_note_has_a_complete_chinese_version(domain):
+    """Each Markdown document has a Chinese version generated from its catalog, block for block."""
+    from mktlab.exercises.translate import document_segments
+
+    folder = DOCUMENTS[domain]
+    catalog = _catalog(domain)
+    assert catalog_problems(catalog, document_segments(folder), domain) == []
+    for path in sorted(folder.glob("*.md")):
+        chinese = (folder / "zh" / path.name).read_text(encoding="utf-8")
+        english_blocks = markdown_blocks(path.read_text(encoding="utf-8"))
+        assert len(markdown_blocks(chinese)) == len(english_blocks), path.name
+        assert len(re.findall(r"[\u4e00-\u9fff]", chinese)) > len(re.findall(r"[A-Za-z]", chinese)), path.name
