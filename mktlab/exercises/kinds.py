@@ -276,7 +276,9 @@ def labels(key):
 def source_labels(key, answer, tr):
     """``answer`` with each label typed in the notebook's language replaced by its English label.
 
-    The keys hash the English labels, so a Chinese edition is judged with the same keys.
+    The keys hash the English labels, so a Chinese edition is judged with the same keys.  The
+    keys of a matching are looked up among its left labels and its values among its right
+    labels, so a label may translate to text that is a label on the other side.
 
     Examples
     --------
@@ -285,17 +287,18 @@ def source_labels(key, answer, tr):
     >>> source_labels(key, {"价格战": "交易营销"}, lambda t: zh(t, t))
     {'price war': 'transaction'}
     """
-    back = {canonical(tr(label)): label for label in labels(key)}
-    if not back or all(canonical(label) == text for text, label in back.items()):
-        return answer
+    def table(names):
+        return {canonical(tr(label)): label for label in names}
 
-    def swap(value):
+    def swap(value, back):
         return back.get(canonical(value), value) if type(value) is str else value
     if type(answer) is dict and "__table__" not in answer:
-        return {swap(k): swap(v) for k, v in answer.items()}
+        left, right = table(key.get("left", [])), table(key.get("right", []))
+        return {swap(k, left): swap(v, right) for k, v in answer.items()}
+    back = table(labels(key))
     if type(answer) is list:
-        return [swap(v) for v in answer]
-    return swap(answer)
+        return [swap(v, back) for v in answer]
+    return swap(answer, back)
 
 
 def judge(key, salt, answer, tr=_same):
