@@ -123,3 +123,10 @@ def test_written_answers_are_pending_for_the_instructor():
     assert verdict(spec, "We listen").fraction == 0
     assert verdict(spec, "   ").state == "invalid"
     assert verdict(spec, 3).state == "invalid"
+
+
+def test_a_chinese_written_answer_is_counted_in_characters():
+    """Chinese is not written in space-separated words: the pending message counts its characters."""
+    key = protect({"qid": "memo", "kind": "manual"}, SALT)
+    assert "(14 Chinese characters)" in judge(key, SALT, "顾客投诉是一次挽回关系的机会。").message
+    assert "(3 words)" in judge(key, SALT, "Listen, then act.").message

@@ -124,11 +124,16 @@ def _cell(x):
     return x
 
 
+#: Characters that Chinese input methods type for their ASCII twins (dashes, full-width brackets and space).
+_TYPING = str.maketrans({"—": "-", "–": "-", "‐": "-", "－": "-", "（": "(", "）": ")", "\u3000": " "})
+
+
 def canonical(plain, decimals=6):
     """A stable text form of plain data, with numbers rounded to ``decimals``.
 
     Integers and floats with the same rounded value give the same text, so
-    ``3`` and ``3.0`` match.  Strings are stripped and compared case-blind.
+    ``3`` and ``3.0`` match.  Strings are stripped and compared case-blind, and
+    the dashes and full-width brackets of Chinese typing count as their ASCII forms.
 
     Examples
     --------
@@ -136,6 +141,8 @@ def canonical(plain, decimals=6):
     '["3.00","2.50","yes"]'
     >>> canonical(True) == canonical(1)
     False
+    >>> canonical("需求—效益问题") == canonical("需求-效益问题"), canonical("渠道（地点）") == canonical("渠道(地点)")
+    (True, True)
     """
     def norm(v):
         if type(v) is bool or v is None:
@@ -144,7 +151,7 @@ def canonical(plain, decimals=6):
             r = round(float(v), decimals)
             return f"{0.0 if r == 0 else r:.{max(decimals, 0)}f}"
         if type(v) is str:
-            return " ".join(v.split()).lower()
+            return " ".join(v.translate(_TYPING).split()).lower()
         if type(v) is list:
             return [norm(x) for x in v]
         if type(v) is dict:

@@ -10,6 +10,7 @@ Every kind is judged on plain data (see :mod:`mktlab.exercises.answers`).
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from .answers import UNANSWERED, canonical, describe, digest
@@ -228,8 +229,12 @@ def _protect_manual(spec, salt):
 def _judge_manual(key, salt, answer, tr):
     if type(answer) is not str or not answer.strip():
         return _invalid("write your answer as text between the quotes.", tr)
-    words = len(answer.split())
-    return Verdict(0, "pending", tr("answer saved ({words} words); your instructor will grade it.").format(words=words))
+    hanzi = len(re.findall(r"[\u4e00-\u9fff]", answer))
+    if hanzi:  # Chinese is not written in words separated by spaces
+        return Verdict(0, "pending", tr("answer saved ({n} Chinese characters); your instructor will grade it.").format(
+            n=hanzi))
+    return Verdict(0, "pending", tr("answer saved ({words} words); your instructor will grade it.").format(
+        words=len(answer.split())))
 
 
 KINDS = {
