@@ -29,7 +29,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 RUNTIME_DOMAIN = "mktlab"
 #: Text columns of datasets that widgets show; their cells are in the runtime catalog too.
 DATA_TEXTS = {"marketing_concepts": ("focus", "core_idea", "textbook_dating", "anchor", "dating_note"),
-              "mix_p_to_c": ("customer_question",)}
+              "mix_p_to_c": ("customer_question",),
+              "servqual_hotel_survey": ("segment", "booking_channel"),
+              "insurer_agents": ("work_style",)}
 _state = {"language": "en"}
 
 
