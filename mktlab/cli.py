@@ -66,16 +66,24 @@ def _grade(args):
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
 
-    submissions = Path(args.submissions)
-    if not submissions.is_dir():
-        print(f"mktlab grade: no such folder: {submissions}", file=sys.stderr)
+    submissions, out = Path(args.submissions), Path(args.out)
+    if not submissions.exists():
+        print(f"mktlab grade: no such folder or ZIP file: {submissions}", file=sys.stderr)
         return 2
     try:
         lesson = find_lesson(args.solutions, args.lesson)
     except FileNotFoundError as err:
         print(f"mktlab grade: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out)
+    lms_flags = {}
+    if submissions.is_file():
+        unpacked = _unpack_lms_download(submissions, out, args)
+        if unpacked is None:
+            return 2
+        submissions, lms_flags = unpacked.folder, unpacked.flags
+    elif args.roster:
+        print("mktlab grade: --roster is only used with an LMS download (a ZIP file)", file=sys.stderr)
+        return 2
     if out.resolve() == submissions.resolve() or submissions.resolve() in out.resolve().parents:
         print("mktlab grade: --out must not be inside the submissions folder", file=sys.stderr)
         return 2
@@ -100,6 +108,8 @@ def _grade(args):
                           on_result=lambda result, total: progress[0].update(result),
                           cache_dir=out / ".cache", reuse=not args.fresh)
     progress and progress[0].close()
+    for result in results:
+        result.flags.extend(lms_flags.get(result.student, []))
     if not results:
         print(f"mktlab grade: warning: {submissions} has no student folders", file=sys.stderr)
     manual = any(k["kind"] == "manual" for k in lesson.keys.values())
@@ -127,6 +137,24 @@ def _grade(args):
     return 0
 
 
+def _unpack_lms_download(path, out, args):
+    """Unpack a Moodle or Canvas ZIP into OUT/unpacked/; prints what was skipped.  ``None`` if it cannot be used."""
+    from .exercises.lms import LmsError, load_roster, unpack_download
+
+    try:
+        roster = load_roster(args.roster) if args.roster else {}
+        unpacked = unpack_download(path, out / "unpacked", roster, max_file_mb=args.max_notebook_mb)
+    except (OSError, UnicodeDecodeError, LmsError) as err:
+        print(f"mktlab grade: {err}", file=sys.stderr)
+        return None
+    for note in unpacked.notes:
+        print(f"mktlab grade: {path.name}: {note}", file=sys.stderr)
+    if not roster:
+        print("mktlab grade: warning: no --roster, so students are named <name>_<LMS id> and lms.csv will not "
+              "match LMS usernames", file=sys.stderr)
+    return unpacked
+
+
 def _cores():
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -151,7 +179,10 @@ def main(argv=None):
     translate.set_defaults(run=_translate)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
-    grade.add_argument("submissions", help="folder with one sub-folder per student")
+    grade.add_argument("submissions", help="folder with one sub-folder per student, or a Moodle or Canvas "
+                                           "'download all submissions' ZIP file")
+    grade.add_argument("--roster", help="CSV mapping LMS ids to usernames, for a ZIP: Moodle's grading worksheet "
+                                        "or Canvas's gradebook export")
     grade.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/, report.html, lms.csv")
     grade.add_argument("--jobs", type=int, default=_cores(), help="submissions graded at once (default: the cores)")
     grade.add_argument("--timeout", type=float, default=30, help="seconds allowed per cell (default 30)")

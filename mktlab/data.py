@@ -2,16 +2,30 @@
 
 Every file there has a data dictionary beside it (``<name>.md``) with its
 provenance, licence and columns.  Nothing is ever downloaded.
+
+``datasets/`` is installed as the package ``mktlab.datasets`` (see
+``pyproject.toml``), so the data travels inside the wheel and a lesson runs
+from any folder.
 """
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 __all__ = ["DATA_DIR", "dataset_path", "load_dataset"]
 
+
+def _installed_data():
+    """The folder of the package ``mktlab.datasets``, or ``datasets/`` beside an uninstalled source tree."""
+    try:
+        return Path(str(resources.files("mktlab.datasets")))
+    except ModuleNotFoundError:  # mktlab run from a source checkout on PYTHONPATH, not installed
+        return Path(__file__).resolve().parent.parent / "datasets"
+
+
 #: Where the course data lives; set ``MKTLAB_DATA`` to use another folder.
-DATA_DIR = Path(os.environ.get("MKTLAB_DATA", Path(__file__).resolve().parent.parent / "datasets"))
+DATA_DIR = Path(os.environ.get("MKTLAB_DATA") or _installed_data())
 
 
 def dataset_path(name):

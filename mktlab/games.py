@@ -53,7 +53,7 @@ COMPETITION_LEVELS = (
      "example": "another mid-priced coffee-shop chain on the same street"},
     {"level": "industry competition", "level_zh": "行业竞争者",
      "who": "all firms making the same product or class of products",
-     "example": "premium cafés, convenience-store coffee, instant coffee"},
+     "example": "premium cafés, convenience-store coffee"},
     {"level": "form competition", "level_zh": "形式竞争者",
      "who": "firms whose different products satisfy the same need",
      "example": "tea houses and bubble-tea shops, energy drinks"},
@@ -141,7 +141,7 @@ def competition_level(same_product_class, same_customers_and_price, same_need=Tr
 
     >>> competition_level(True, True)        # the chain across the street
     'brand competition'
-    >>> competition_level(True, False)       # instant coffee in a supermarket
+    >>> competition_level(True, False)       # an upmarket café at twice the price
     'industry competition'
     >>> competition_level(False, False)      # a bubble-tea shop
     'form competition'

@@ -31,7 +31,8 @@ RUNTIME_DOMAIN = "mktlab"
 DATA_TEXTS = {"marketing_concepts": ("focus", "core_idea", "textbook_dating", "anchor", "dating_note"),
               "mix_p_to_c": ("customer_question",),
               "servqual_hotel_survey": ("segment", "booking_channel"),
-              "insurer_agents": ("work_style",)}
+              "insurer_agents": ("work_style",),
+              "true_false_bank": ("explanation",)}
 _state = {"language": "en"}
 
 

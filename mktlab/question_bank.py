@@ -21,16 +21,18 @@ import random
 import re
 from functools import lru_cache
 
+from .i18n import N_
+
 __all__ = ["LESSONS", "bank_items", "quiz", "quiz_text", "quiz_key", "score_quiz",
            "item_feedback", "quiz_progress", "statement_html",
            "glossary_terms", "search_glossary", "find_term", "matching_pairs", "glossary_html"]
 
 #: The course's lessons, by number.
 LESSONS = {
-    1: "marketing concepts", 2: "marketing mix", 3: "relationship vs transaction marketing",
-    4: "levels and types of relationships", 5: "loyalty, lifecycle and CLV", 6: "service marketing",
-    7: "hotel complaint and service recovery", 8: "customer-centred selling",
-    9: "the insurer's shift to relationships", 10: "competitors and the pirate game",
+    1: N_("marketing concepts"), 2: N_("marketing mix"), 3: N_("relationship vs transaction marketing"),
+    4: N_("levels and types of relationships"), 5: N_("loyalty, lifecycle and CLV"), 6: N_("service marketing"),
+    7: N_("hotel complaint and service recovery"), 8: N_("customer-centred selling"),
+    9: N_("the insurer's shift to relationships"), 10: N_("competitors and the pirate game"),
 }
 
 
@@ -207,8 +209,10 @@ def score_quiz(quiz_items, answers):
     return result[["item_id", "answer", "key", "correct", "explanation"]]
 
 
-def item_feedback(item, answer):
+def item_feedback(item, answer, tr=str):
     """One line of instant feedback on a True/False answer to one bank item, with its explanation.
+
+    ``tr`` translates the line and the explanation (see :mod:`mktlab.i18n`); English by default.
 
     Parameters
     ----------
@@ -238,12 +242,15 @@ def item_feedback(item, answer):
     if type(answer) is not bool:
         raise ValueError("the answer must be True, False or None")
     key = bool(item["key"])
-    verdict = "✔ Right" if answer == key else "✘ Not quite"
-    return f"{verdict}: the statement is {'true' if key else 'false'}. {item['explanation']}"
+    if answer == key:
+        line = tr("✔ Right: the statement is true.") if key else tr("✔ Right: the statement is false.")
+    else:
+        line = tr("✘ Not quite: the statement is true.") if key else tr("✘ Not quite: the statement is false.")
+    return f"{line} {tr(item['explanation'])}"
 
 
-def quiz_progress(quiz_items, answers):
-    """How far a student has got with a quiz: answered so far, and how many of those are right.
+def quiz_progress(quiz_items, answers, tr=str):
+    """How far a student has got with a quiz: answered so far, and how many of those are right (through ``tr``).
 
     Parameters
     ----------
@@ -275,10 +282,10 @@ def quiz_progress(quiz_items, answers):
         raise ValueError(f"one answer (or None) per statement: {len(keys)} expected, {len(answers)} given")
     answered = [(a, k) for a, k in zip(answers, keys) if a is not None]
     right = sum(a == k for a, k in answered)
-    text = f"{len(answered)} of {len(keys)} answered, {right} right"
     if keys and len(answered) == len(keys):
-        text += f": {round(100 * right / len(keys))}%"
-    return text
+        return tr("{answered} of {n} answered, {right} right: {percent}%").format(
+            answered=len(answered), n=len(keys), right=right, percent=round(100 * right / len(keys)))
+    return tr("{answered} of {n} answered, {right} right").format(answered=len(answered), n=len(keys), right=right)
 
 
 def statement_html(number, item, language="both"):
@@ -449,11 +456,7 @@ def matching_pairs(glossary, lessons=None, n=5, seed=0, direction="en→zh"):
     return {r.term_zh: r.term_en for r in rows}
 
 
-_GLOSSARY_PROMPT = ("Type part of a term or of a definition, in English or Chinese "
-                    "(for example <i>loyalty</i> or <i>忠诚</i>).")
-
-
-def glossary_html(glossary, text, lessons=None, definitions=True, limit=15):
+def glossary_html(glossary, text, lessons=None, definitions=True, limit=15, tr=str):
     """The glossary entries that match ``text``, as an HTML table in English and Chinese.
 
     The search is :func:`search_glossary`; this function only lays out what it
@@ -473,6 +476,8 @@ def glossary_html(glossary, text, lessons=None, definitions=True, limit=15):
         Search the definitions as well as the terms.
     limit : int, default 15
         Show at most this many rows (and say how many more there are).
+    tr : callable
+        Translates the page's own words (see :mod:`mktlab.i18n`); English by default.
 
     Returns
     -------
@@ -495,20 +500,24 @@ def glossary_html(glossary, text, lessons=None, definitions=True, limit=15):
     True
     """
     if not str(text).strip():
-        return f"<p>{_GLOSSARY_PROMPT}</p>"
+        return "<p>" + tr("Type part of a term or of a definition, in English or Chinese "
+                          "(for example <i>loyalty</i> or <i>忠诚</i>).") + "</p>"
     found = search_glossary(glossary, text, lessons=lessons, definitions=definitions)
-    shown = html.escape(" ".join(str(text).split()))
+    shown = "<b>" + html.escape(" ".join(str(text).split())) + "</b>"
     chosen = [] if lessons is None else _lessons(lessons)
-    limits = [("lesson " if len(chosen) == 1 else "lessons ") + ", ".join(f"{n:02d}" for n in chosen)] if chosen else []
-    limits += [] if definitions else ["names only"]
+    numbers = ", ".join(f"{n:02d}" for n in chosen)
+    limits = [(tr("lesson {numbers}") if len(chosen) == 1 else tr("lessons {numbers}")).format(numbers=numbers)] \
+        if chosen else []
+    limits += [] if definitions else [tr("names only")]
     scope = f" ({'; '.join(limits)})" if limits else ""
     if found.empty:
-        return f"<p>No term matches <b>{shown}</b>{scope}.</p>"
-    count = f"{len(found)} term{'s match' if len(found) > 1 else ' matches'} <b>{shown}</b>{scope}"
+        return "<p>" + tr("No term matches {text}").format(text=shown) + f"{scope}.</p>"
+    count = (tr("{n} terms match {text}") if len(found) > 1 else tr("1 term matches {text}")).format(
+        n=len(found), text=shown) + scope
     if len(found) > limit:
-        count += f"; the first {limit} are shown, so type more to narrow the search"
+        count += tr("; the first {limit} are shown, so type more to narrow the search").format(limit=limit)
     header = "".join(f'<th style="text-align:left">{h}</th>'
-                     for h in ("term", "中文", "definition", "定义", "credited to", "lesson"))
+                     for h in (tr("term"), "中文", tr("definition"), "定义", tr("credited to"), tr("lesson")))
     rows = []
     for row in found.head(limit).itertuples():
         cells = [f"<b>{html.escape(row.term_en)}</b>", f'<span style="white-space:nowrap">{html.escape(row.term_zh)}</span>',

@@ -1,9 +1,11 @@
 """Service quality (服务质量) and SERVQUAL: lesson 06.
 
 SERVQUAL (Parasuraman, Zeithaml & Berry 1988; refined 1991) asks each
-customer 22 questions twice: what they *expect* of an excellent firm in the
-industry (E, 期望) and what they *perceive* of this firm (P, 感知), each on a
-scale from 1 (strongly disagree) to 7 (strongly agree).  The quality score of
+customer 22 questions twice: what they *expect* (E, 期望) and what they
+*perceive* of this firm (P, 感知), each on a scale from 1 (strongly disagree)
+to 7 (strongly agree).  The 1988 expectation items asked what firms in the
+industry *should* offer; the 1991 refinement asks what the customer expects
+of an *excellent* firm in the industry.  The quality score of
 an item is the gap **P − E**: negative when the service falls short of what
 was expected.  The 22 items fall into five dimensions (RATER):
 

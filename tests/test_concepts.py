@@ -50,3 +50,11 @@ def test_timeline_has_a_bar_per_concept_ending_today(concepts):
     assert len(bars) == 7
     assert {round(b.get_x() + b.get_width()) for b in bars} == {2020}
     assert sorted(round(b.get_x()) for b in bars) == sorted(concepts["emerged"])
+
+
+def test_the_1935_definition_is_quoted_in_its_1935_wording():
+    """The 1935 definition directs goods and services "from producers to consumers"; "from producer to
+    consumer or user" is the wording of the AMA's 1960 glossary, so it must not appear in the 1935 row."""
+    definitions = load_dataset("marketing_definitions").set_index("year")
+    assert definitions.loc[1935, "definition"].endswith("from producers to consumers.")
+    assert "or user" not in definitions.loc[1935, "definition"]

@@ -83,6 +83,14 @@ def test_rewritten_items_remove_the_ambiguity(bank):
     assert "理介" not in rewritten.loc["S0 #20 (rewritten)", "statement_zh"]
 
 
+def test_seed_19_is_about_the_societal_marketing_concept(bank):
+    """FACTS §1 #5: the alternative labels of seed #19 belong to the societal marketing concept
+    (社会市场营销观念), a business philosophy, not to social marketing (社会营销, Kotler & Zaltman 1971)."""
+    item = bank.set_index("source").loc["S0 #19"]
+    assert item["statement_zh"].startswith("“社会市场营销观念”")
+    assert item["statement_en"].startswith("The societal marketing concept")
+
+
 def test_every_item_cites_a_facts_section(bank):
     """Each key rests on a named section of FACTS.md."""
     assert bank["facts_ref"].str.match(r"§\d").all()
@@ -153,6 +161,35 @@ def test_aliases_never_point_to_another_term(glossary):
     for _, row in glossary[glossary["aliases"].notna()].iterrows():
         for alias in row["aliases"].split(";"):
             assert qb.find_term(glossary, alias.strip())["term_en"] == row["term_en"], alias
+
+
+def test_total_customer_cost_names_kotlers_four_costs(glossary):
+    """Kotler's total customer cost is monetary, time, energy and psychic cost, in both languages,
+    as in lesson 02 (`mktlab.mix.COST_COMPONENTS`)."""
+    from mktlab.mix import COST_COMPONENTS
+
+    row = qb.find_term(glossary, "total customer cost")
+    for english, chinese in COST_COMPONENTS.items():
+        assert english in row["definition_en"] and chinese in row["definition_zh"]
+
+
+def test_relationship_marketing_credits_each_part_to_its_author(glossary):
+    """Berry (1983) spoke of attracting, maintaining and enhancing *customer* relationships; other partners
+    and the benefit of all sides come later (Grönroos 1990, 1994; Morgan & Hunt 1994)."""
+    row = qb.find_term(glossary, "relationship marketing")
+    berry = row["definition_en"].split(";")[0]
+    assert "(Berry 1983)" in berry and "partner" not in berry and "benefit" not in berry
+    assert "Grönroos" in row["reference"] and "Morgan & Hunt 1994" in row["reference"]
+
+
+def test_origin_credits_do_not_overstate_a_later_author(glossary):
+    """Services marketing predates Shostack (1977): Rathmell wrote in 1966. Customer lifetime value is older
+    than Gupta & Lehmann (2003), one source of a formula. Lovelock & Gummesson (2004) proposed lack of
+    ownership as the dividing line; they did not first describe it."""
+    reference = glossary.set_index("term_en")["reference"]
+    assert reference["services marketing"].startswith("Rathmell 1966")
+    assert reference["customer lifetime value (CLV)"].startswith("textbook convention; one formula:")
+    assert reference["lack of ownership"].startswith("textbook convention; proposed as the dividing line")
 
 
 def test_search_and_find_work_in_both_languages(glossary):
@@ -272,3 +309,12 @@ def test_glossary_html_states_its_limits(glossary):
         f"<p>{len(qb.search_glossary(glossary, 'loyalty', lessons=[4, 5]))} terms match <b>loyalty</b> "
         "(lessons 04, 05).</p>")
     assert qb.glossary_html(glossary, "zzz", definitions=False) == "<p>No term matches <b>zzz</b> (names only).</p>"
+
+
+def test_glossary_search_finds_a_term_by_its_english_or_its_chinese_name(glossary):
+    """Issue 12: the lesson 11 glossary finds the same term whether the student types English or Chinese."""
+    for english, chinese in [("customer loyalty", "顾客忠诚"), ("service recovery", "服务补救"),
+                             ("relationship marketing", "关系营销")]:
+        by_english = qb.search_glossary(glossary, english, definitions=False)["term_en"].tolist()
+        by_chinese = qb.search_glossary(glossary, chinese, definitions=False)["term_en"].tolist()
+        assert english in by_english and english in by_chinese, (english, by_english, by_chinese)

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import csv
 import hashlib
-import io
 import json
 import math
 import os
@@ -41,6 +39,7 @@ from pathlib import Path
 
 from .answers import UNANSWERED
 from .check import ANSWER_MIME
+from .csvfile import csv_text
 from .kinds import Verdict, judge, protect
 from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
@@ -882,18 +881,17 @@ def gradebook_csv(results, lesson):
     """The gradebook as CSV text: one row per student.
 
     A question the instructor still has to grade by hand shows ``pending``.
+    Text that could start a formula is quoted (:mod:`.csvfile`).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "status", *lesson.keys, "total", "max", "flags", "seconds"])
+    rows = [["student", "status", *lesson.keys, "total", "max", "flags", "seconds"]]
     for r in results:
         cells = ["pending" if r.verdicts.get(q, (0, ""))[1] == "pending" else f"{r.points[q]:g}" for q in lesson.keys]
         flags = list(r.flags)
         if r.pending:
             flags.append(f"pending: {len(r.pending)} question(s) to grade by hand")
-        writer.writerow([r.student, r.status, *cells, f"{r.total:g}", f"{lesson.max_points:g}", "; ".join(flags),
-                         f"{r.seconds:.2f}"])
-    return buffer.getvalue()
+        rows.append([r.student, r.status, *cells, f"{r.total:g}", f"{lesson.max_points:g}", "; ".join(flags),
+                     f"{r.seconds:.2f}"])
+    return csv_text(rows)
 
 
 def write_atomic(path, text, durable=False):

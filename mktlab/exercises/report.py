@@ -13,15 +13,17 @@
 * :func:`read_manual_scores`, :func:`apply_manual_scores` and
   :func:`manual_scores_csv`: ``OUT/manual_scores.csv``, where the instructor
   enters points for written answers; the next run merges them.
+
+All three CSV files are written through :mod:`.csvfile`, so text a student
+controls never runs as a formula in a spreadsheet.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from html import escape
 
+from .csvfile import csv_text, read_csv
 from .kinds import Verdict
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
@@ -41,8 +43,7 @@ def read_manual_scores(text):
     >>> read_manual_scores("student,question,points,max,answer\\nann,essay,1.5,2,Because...\\nbo,essay,,2,x\\n")
     {('ann', 'essay'): '1.5', ('bo', 'essay'): ''}
     """
-    rows = csv.DictReader(io.StringIO(text))
-    return {(r.get("student", ""), r.get("question", "")): (r.get("points") or "").strip() for r in rows}
+    return {(r.get("student", ""), r.get("question", "")): r.get("points", "").strip() for r in read_csv(text)}
 
 
 def apply_manual_scores(results, lesson, scores):
@@ -87,17 +88,15 @@ def apply_manual_scores(results, lesson, scores):
 def manual_scores_csv(results, lesson, scores):
     """The scores file to fill in: one row per written answer, keeping what was already entered."""
     manual = [q for q, k in lesson.keys.items() if k["kind"] == "manual"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "question", "points", "max", "answer"])
+    rows = [["student", "question", "points", "max", "answer"]]
     for result in results:
         for qid in manual:
             answer = result.answers.get(qid) if hasattr(result, "answers") else None
             if not isinstance(answer, str) or not answer.strip():
                 continue
-            writer.writerow([result.student, qid, scores.get((result.student, qid), ""),
-                             f"{lesson.keys[qid]['points']:g}", answer])
-    return buffer.getvalue()
+            rows.append([result.student, qid, scores.get((result.student, qid), ""),
+                         f"{lesson.keys[qid]['points']:g}", answer])
+    return csv_text(rows)
 
 
 # --- the LMS file -----------------------------------------------------------------------
@@ -121,16 +120,14 @@ def lms_csv(results, lesson):
     bo,0,0 of 9 points (missing notebook).
     <BLANKLINE>
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Username", lesson.stem, "Feedback"])
+    rows = [["Username", lesson.stem, "Feedback"]]
     for r in results:
         if r.pending:
-            writer.writerow([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
+            rows.append([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
             continue
         note = "" if r.status == "ok" else f" ({r.status})"
-        writer.writerow([r.student, f"{r.total:g}", f"{r.total:g} of {lesson.max_points:g} points{note}."])
-    return buffer.getvalue()
+        rows.append([r.student, f"{r.total:g}", f"{r.total:g} of {lesson.max_points:g} points{note}."])
+    return csv_text(rows)
 
 
 # --- the class report ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ student reads is cut into *segments*, each the ``msgid`` of one catalog entry:
 
 :func:`update_catalog` merges the segments into ``<lesson>.po`` the way
 ``msgmerge`` does (Babel marks an entry whose English changed as fuzzy, with
-the previous English kept); :func:`translate_notebook` builds the edition's
+its earlier translation kept); :func:`translate_notebook` builds the edition's
 student copy from the English one and reports every segment that is missing,
 fuzzy or untranslated, naming the cell.
 """
@@ -132,9 +132,9 @@ def _read(path):
 def update_catalog(path, domain, found, language="zh_CN"):
     """Merge ``found`` segments into the catalog at ``path`` (created if missing); returns the catalog.
 
-    New English gets an empty entry; changed English becomes fuzzy with the
-    previous English and translation kept for the translator; English that is
-    gone is dropped.
+    New English gets an empty entry; changed English becomes fuzzy, keeping the
+    earlier translation for the translator to revise; English that is gone is
+    dropped.
     """
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
@@ -152,7 +152,7 @@ def update_catalog(path, domain, found, language="zh_CN"):
     catalog.update(template, update_header_comment=False)
     catalog.obsolete.clear()
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False, omit_header=False)
+    write_po(buffer, catalog, width=0, sort_output=False, omit_header=False)  # Babel wraps "#|" lines: not PO
     if not path.exists() or path.read_bytes() != buffer.getvalue():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(buffer.getvalue())

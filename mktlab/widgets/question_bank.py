@@ -13,11 +13,14 @@ import html
 import ipywidgets as widgets
 
 from .. import question_bank as qb
+from ..i18n import _, get_language
 
 __all__ = ["practice_quiz", "glossary_explorer"]
 
-#: Dropdown options: the whole course (0, since a Dropdown shows ``None`` as "nothing selected"), or one lesson.
-_LESSON_OPTIONS = [("all lessons", 0)] + [(f"{n:02d} · {name}", n) for n, name in qb.LESSONS.items()]
+
+def _lesson_options():
+    """Dropdown options: the whole course (0, since a Dropdown shows ``None`` as "nothing selected"), or one lesson."""
+    return [(_("all lessons"), 0)] + [(f"{n:02d} · {_(name)}", n) for n, name in qb.LESSONS.items()]
 
 
 def _text_html(text):
@@ -47,37 +50,38 @@ def practice_quiz(bank, lesson=None, n=10, seed=0):
         DataFrame), ``answers`` (one True/False ToggleButtons per statement)
         and ``feedback`` (one HTML per statement).
     """
-    lesson_box = widgets.Dropdown(options=_LESSON_OPTIONS, value=lesson or 0, description="lesson")
-    size = widgets.IntSlider(value=n, min=1, max=20, description="statements", continuous_update=False)
-    seed_box = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="160px"))
-    new_quiz = widgets.Button(description="new quiz", tooltip="draw another quiz (the next seed)")
+    language = "zh" if get_language() == "zh" else "both"
+    lesson_box = widgets.Dropdown(options=_lesson_options(), value=lesson or 0, description=_("lesson"))
+    size = widgets.IntSlider(value=n, min=1, max=20, description=_("statements"), continuous_update=False)
+    seed_box = widgets.IntText(value=seed, description=_("seed"), layout=widgets.Layout(width="160px"))
+    new_quiz = widgets.Button(description=_("new quiz"), tooltip=_("draw another quiz (the next seed)"))
     score = widgets.HTML()
     statements = widgets.VBox()
     box = widgets.VBox([widgets.HBox([lesson_box, size, seed_box, new_quiz]), score, statements])
 
     def show_score():
-        score.value = f"<b>{html.escape(qb.quiz_progress(box.items, [t.value for t in box.answers]))}</b>"
+        score.value = f"<b>{html.escape(qb.quiz_progress(box.items, [t.value for t in box.answers], tr=_))}</b>"
 
     def answered(change, item, feedback):
-        feedback.value = _text_html(qb.item_feedback(item, change["new"]))
+        feedback.value = _text_html(qb.item_feedback(item, change["new"], tr=_))
         show_score()
 
-    def build(*_):
+    def build(*_change):
         box.items = qb.quiz(bank, lesson_box.value or None, n=size.value, seed=seed_box.value)
         box.answers, box.feedback, rows = [], [], []
         for number, item in box.items.iterrows():
-            answer = widgets.ToggleButtons(options=[("True", True), ("False", False)], value=None,
+            answer = widgets.ToggleButtons(options=[(_("True"), True), (_("False"), False)], value=None,
                                            style={"button_width": "80px"})
             feedback = widgets.HTML()
             answer.observe(lambda change, item=item, feedback=feedback: answered(change, item, feedback),
                            names="value")
             box.answers.append(answer)
             box.feedback.append(feedback)
-            rows.append(widgets.VBox([widgets.HTML(qb.statement_html(number, item)), answer, feedback]))
+            rows.append(widgets.VBox([widgets.HTML(qb.statement_html(number, item, language)), answer, feedback]))
         statements.children = rows
         show_score()
 
-    def next_seed(_):
+    def next_seed(_button):
         seed_box.value += 1
 
     for control in (lesson_box, size, seed_box):
@@ -107,15 +111,15 @@ def glossary_explorer(glossary, text="", lesson=None):
         (Dropdown; 0 for all lessons), ``definitions`` (Checkbox: search the definitions too) and
         ``results`` (HTML).
     """
-    search = widgets.Text(value=text, description="search", placeholder="e.g. loyalty, 忠诚, SERVQUAL",
+    search = widgets.Text(value=text, description=_("search"), placeholder=_("e.g. loyalty, 忠诚, SERVQUAL"),
                           continuous_update=True)
-    lesson_box = widgets.Dropdown(options=_LESSON_OPTIONS, value=lesson or 0, description="lesson")
-    definitions = widgets.Checkbox(value=True, description="search definitions too")
+    lesson_box = widgets.Dropdown(options=_lesson_options(), value=lesson or 0, description=_("lesson"))
+    definitions = widgets.Checkbox(value=True, description=_("search definitions too"))
     results = widgets.HTML()
 
-    def show(*_):
+    def show(*_change):
         results.value = qb.glossary_html(glossary, search.value, lessons=lesson_box.value or None,
-                                         definitions=definitions.value)
+                                         definitions=definitions.value, tr=_)
 
     for control in (search, lesson_box, definitions):
         control.observe(show, names="value")
