@@ -9,7 +9,10 @@ student reads is cut into *segments*, each the ``msgid`` of one catalog entry:
 * ``hint``: the hint of a question (shown by the check);
 * ``label``: an answer label the student types (choice options, items to
   order, the keys and values of a matching), so that a student of another
-  edition never has to type English; the keys still hash the English labels.
+  edition never has to type English; the keys still hash the English labels;
+* ``document``: a block of a case text or teaching note (Markdown files);
+* ``runtime`` and ``data``: what the package's own code shows (check lines,
+  feedback pages, widgets, charts) and the dataset texts widgets show.
 
 :func:`update_catalog` merges the segments into ``<lesson>.po`` the way
 ``msgmerge`` does (Babel marks an entry whose English changed as fuzzy, with
@@ -178,7 +181,7 @@ def runtime_segments(package_dir):
     for filename, lineno, message, _, _ in extract_from_dir(
             package_dir, method_map=[("**.py", "python")], keywords=RUNTIME_KEYWORDS, comment_tags=()):
         if isinstance(message, str) and message:
-            found.append(Segment(message, "runtime", f"{filename}:{lineno}", (filename, lineno)))
+            found.append(Segment(message, "runtime", f"{filename}:{lineno}", (filename, None)))
     for name, columns in DATA_TEXTS.items():
         table = load_dataset(name)
         found += [Segment(text, "data", f"{name}.csv, {column}", (f"datasets/{name}.csv#{column}", None))
@@ -353,6 +356,9 @@ def release_editions(solutions_dir, notebooks_dir, check=False, documents=None):
 
     stale, problems = [], []
     for language in (lang for lang, locale in LANGUAGES.items() if locale):
+        runtime = catalog_path(RUNTIME_DOMAIN, language)
+        problems += catalog_problems(_read(runtime), runtime_segments(Path(__file__).resolve().parent.parent),
+                                     RUNTIME_DOMAIN)
         for lesson in edition_lessons(language):
             student, specs = _solution(solutions_dir, lesson)
             edition, missing = edition_copy(student, specs, lesson, language)
