@@ -317,8 +317,8 @@ def scheme_chart(agents, rate=0.05, weight=0.5, target=None):
                      color=_WORK_STYLE_COLOURS.get(style, "black"), zorder=3)
     left.axhline(0, color="black", linewidth=0.8)
     left.axvline(target, color="grey", linestyle="--", linewidth=0.8)
-    left.annotate(chart_text("target {target}").format(target=f"{target:.3f}"), (target, left.get_ylim()[1]), xytext=(3, -10),
-                  textcoords="offset points", fontsize=8, color="grey")
+    left.annotate(chart_text("target {target}").format(target=f"{target:.3f}"), (target, left.get_ylim()[1]),
+                  xytext=(3, -10), textcoords="offset points", fontsize=8, color="grey")
     left.set_xlabel(bilingual("retention rate (renewals ÷ policies due)", "保留率", sep=" "))
     left.set_ylabel(chart_text("retention-weighted − volume bonus (¥ thousand)"))
     left.set_title(chart_text("Who gains from the retention-weighted scheme"), fontsize=10)

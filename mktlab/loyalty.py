@@ -485,7 +485,8 @@ def cohort_retention_chart(table, skip_first=True):
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
     for cohort, row in shown.iterrows():
-        ax.plot(shown.columns, row.to_numpy(dtype=float), marker="o", markersize=3, label=chart_text("cohort {cohort}").format(cohort=cohort))
+        ax.plot(shown.columns, row.to_numpy(dtype=float), marker="o", markersize=3,
+                label=chart_text("cohort {cohort}").format(cohort=cohort))
     ax.set_xlabel(bilingual("months since first purchase", "首购后月数", sep=" "))
     ax.set_ylabel(bilingual("share of cohort buying", "购买比例", sep=" "))
     ax.yaxis.set_major_formatter("{x:.0%}")

@@ -402,7 +402,8 @@ def gap_chart(gaps, title=None):
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(chart_text("gap P − E (scale points; below 0 = perceptions fall short of expectations)"))
-    ax.set_title(chart_text(title) if title else bilingual("SERVQUAL gaps by dimension", "服务质量差距", sep=" "), fontsize=10)
+    ax.set_title(chart_text(title) if title else bilingual("SERVQUAL gaps by dimension", "服务质量差距", sep=" "),
+                 fontsize=10)
     if len(groups) > 1:
         ax.legend(fontsize=8, loc="best")
     ax.spines[["top", "right"]].set_visible(False)

@@ -235,7 +235,8 @@ def test_english_widgets_and_charts_stay_english(font, blank_charts, survey, age
     play = role_play()
     for step, option in zip(recovery.STEPS, ("listen_apologise", "honest", "remove_dish", "voucher")):
         play.choose(step, option)
-    assert play.buttons["bill"]._options_labels[1] == "Take the late dish off the bill at once (立即免去迟上的菜)"
+    assert play.buttons["bill"]._options_labels[1] == ("Take the late dish off the bill at once "
+                                                       "(立即免去迟上的菜)")
     assert "<td>first response: listen_apologise</td>" in play.summary.value
     assert "Guest satisfaction (0–10)" in play.summary.value
     assert "Target retention" in bonus_explorer(agents).view.children[0].value

@@ -36,6 +36,6 @@ def bonus_explorer(agents):
 
     weight = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.1, description=_("Weight"),
                                  readout_format=".0%", continuous_update=False)
-    target = widgets.Dropdown(options=[(_(_NEUTRAL), _NEUTRAL), *[(t, t) for t in ("0.65", "0.70", "0.75", "0.80", "0.85")]],
-                              value=_NEUTRAL, description=_("Target"))
+    targets = [(_(_NEUTRAL), _NEUTRAL), *[(t, t) for t in ("0.65", "0.70", "0.75", "0.80", "0.85")]]
+    target = widgets.Dropdown(options=targets, value=_NEUTRAL, description=_("Target"))
     return live(show, weight=weight, target=target)
