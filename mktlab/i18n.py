@@ -30,6 +30,8 @@ RUNTIME_DOMAIN = "mktlab"
 #: Text columns of datasets that widgets show; their cells are in the runtime catalog too.
 DATA_TEXTS = {"marketing_concepts": ("focus", "core_idea", "textbook_dating", "anchor", "dating_note"),
               "mix_p_to_c": ("customer_question",),
+              "servqual_hotel_survey": ("segment", "booking_channel"),
+              "insurer_agents": ("work_style",),
               "true_false_bank": ("explanation",)}
 _state = {"language": "en"}
 

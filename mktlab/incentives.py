@@ -301,7 +301,7 @@ def scheme_chart(agents, rate=0.05, weight=0.5, target=None):
     # inline backend show a returned Figure as an image.
     import matplotlib.pyplot as plt
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     if target is None:
         target = budget_neutral_target(agents)
@@ -313,16 +313,16 @@ def scheme_chart(agents, rate=0.05, weight=0.5, target=None):
     styles += sorted(set(table["work_style"]) - set(styles))
     for style in styles:
         mine = table[table["work_style"] == style]
-        left.scatter(mine["retention_rate"], mine["change"] / 1000, s=24, label=style,
+        left.scatter(mine["retention_rate"], mine["change"] / 1000, s=24, label=chart_text(style),
                      color=_WORK_STYLE_COLOURS.get(style, "black"), zorder=3)
     left.axhline(0, color="black", linewidth=0.8)
     left.axvline(target, color="grey", linestyle="--", linewidth=0.8)
-    left.annotate(f"target {target:.3f}", (target, left.get_ylim()[1]), xytext=(3, -10),
-                  textcoords="offset points", fontsize=8, color="grey")
+    left.annotate(chart_text("target {target}").format(target=f"{target:.3f}"), (target, left.get_ylim()[1]),
+                  xytext=(3, -10), textcoords="offset points", fontsize=8, color="grey")
     left.set_xlabel(bilingual("retention rate (renewals ÷ policies due)", "保留率", sep=" "))
-    left.set_ylabel("retention-weighted − volume bonus (¥ thousand)")
-    left.set_title("Who gains from the retention-weighted scheme", fontsize=10)
-    left.legend(title="work style", fontsize=8, title_fontsize=8, frameon=False)
+    left.set_ylabel(chart_text("retention-weighted − volume bonus (¥ thousand)"))
+    left.set_title(chart_text("Who gains from the retention-weighted scheme"), fontsize=10)
+    left.legend(title=chart_text("work style"), fontsize=8, title_fontsize=8, frameon=False)
     labels = {"volume_bonus": bilingual("volume-based", "按业务量", sep=" "),
               "retention_bonus": bilingual("retention-weighted", "按保留率加权", sep=" ")}
     means = table.groupby("work_style")[["volume_bonus", "retention_bonus"]].mean().loc[styles] / 1000
@@ -331,13 +331,14 @@ def scheme_chart(agents, rate=0.05, weight=0.5, target=None):
         bars = right.bar([p + offset for p in positions], means[column], width=0.4,
                          color=_SCHEME_COLOURS[column], label=labels[column])
         right.bar_label(bars, fmt="%.1f", fontsize=7)
-    right.set_xticks(list(positions), means.index.tolist())
+    right.set_xticks(list(positions), [chart_text(style) for style in means.index])
     right.set_ylim(0, means.to_numpy().max() * 1.25)
-    right.set_ylabel("average bonus (¥ thousand)")
-    right.set_title("Average bonus by work style", fontsize=10)
+    right.set_ylabel(chart_text("average bonus (¥ thousand)"))
+    right.set_title(chart_text("Average bonus by work style"), fontsize=10)
     right.legend(fontsize=8, frameon=False, loc="upper center", ncols=2)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(f"Bonus rate {rate:.0%} of premium; retention weight {weight:.0%}; "
-                 f"same total cost when the target is {budget_neutral_target(agents):.3f}", fontsize=10)
+    fig.suptitle(chart_text("Bonus rate {rate} of premium; retention weight {weight}; "
+                            "same total cost when the target is {target}").format(
+        rate=f"{rate:.0%}", weight=f"{weight:.0%}", target=f"{budget_neutral_target(agents):.3f}"), fontsize=10)
     return fig

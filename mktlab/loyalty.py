@@ -393,7 +393,7 @@ def clv_retention_chart(margin=100, discount=0.1, highlight=None):
     import numpy as np
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     r = np.linspace(0, 0.95, 96)
     fig = Figure(figsize=(7, 4), layout="constrained")
@@ -407,7 +407,8 @@ def clv_retention_chart(margin=100, discount=0.1, highlight=None):
             ax.annotate(f"{v:,.2f}", (highlight, v), xytext=(-40, 4), textcoords="offset points", fontsize=8)
     ax.set_xlabel(bilingual("retention rate r per period", "保留率", sep=" "))
     ax.set_ylabel(bilingual("CLV", "客户终生价值", sep=" "))
-    ax.set_title(f"CLV rises steeply as retention approaches 1 (m = {margin:g}, d = {discount:g})", fontsize=10)
+    ax.set_title(chart_text("CLV rises steeply as retention approaches 1 (m = {margin}, d = {discount})").format(
+        margin=f"{margin:g}", discount=f"{discount:g}"), fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -478,13 +479,14 @@ def cohort_retention_chart(table, skip_first=True):
     """
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     shown = table.iloc[:, 1:] if skip_first else table
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
     for cohort, row in shown.iterrows():
-        ax.plot(shown.columns, row.to_numpy(dtype=float), marker="o", markersize=3, label=f"cohort {cohort}")
+        ax.plot(shown.columns, row.to_numpy(dtype=float), marker="o", markersize=3,
+                label=chart_text("cohort {cohort}").format(cohort=cohort))
     ax.set_xlabel(bilingual("months since first purchase", "首购后月数", sep=" "))
     ax.set_ylabel(bilingual("share of cohort buying", "购买比例", sep=" "))
     ax.yaxis.set_major_formatter("{x:.0%}")
@@ -590,7 +592,7 @@ def rfm_heatmap(scored):
     """
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     bins = int(max(scored["R"].max(), scored["F"].max()))
     grid = scored.pivot_table(index="R", columns="F", values="monetary", aggfunc="mean")
@@ -608,8 +610,8 @@ def rfm_heatmap(scored):
     ax.set_yticks(range(bins), grid.index)
     ax.set_xlabel(bilingual("F score (frequency)", "消费频率", sep=" "))
     ax.set_ylabel(bilingual("R score (recency)", "最近一次消费", sep=" "))
-    ax.set_title("Customers by R and F score; colour = mean monetary value", fontsize=10)
-    fig.colorbar(image, ax=ax, label="mean monetary value")
+    ax.set_title(chart_text("Customers by R and F score; colour = mean monetary value"), fontsize=10)
+    fig.colorbar(image, ax=ax, label=chart_text("mean monetary value"))
     return fig
 
 
@@ -861,14 +863,15 @@ def bgnbd_tracking_chart(tracking, calibration_weeks=39):
     """
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     fig = Figure(figsize=(7.5, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(tracking.index, tracking["actual"], color="black", label="actual")
-    ax.plot(tracking.index, tracking["predicted"], color="#d62728", linestyle="--", label="BG/NBD prediction")
+    ax.plot(tracking.index, tracking["actual"], color="black", label=chart_text("actual"))
+    ax.plot(tracking.index, tracking["predicted"], color="#d62728", linestyle="--",
+            label=chart_text("BG/NBD prediction"))
     ax.axvline(calibration_weeks, color="grey", linewidth=1)
-    ax.annotate("end of calibration", (calibration_weeks, 0), xytext=(4, 4), textcoords="offset points",
+    ax.annotate(chart_text("end of calibration"), (calibration_weeks, 0), xytext=(4, 4), textcoords="offset points",
                 fontsize=8, color="grey")
     ax.set_xlabel(bilingual("week", "周", sep=" "))
     ax.set_ylabel(bilingual("cumulative repeat transactions", "累计重复购买次数", sep=" "))
@@ -919,14 +922,14 @@ def bgnbd_holdout_chart(holdout_table):
     """
     from matplotlib.figure import Figure
 
-    from .plotting import bilingual
+    from .plotting import bilingual, chart_text
 
     fig = Figure(figsize=(7, 3.8), layout="constrained")
     ax = fig.add_subplot()
     xs = range(len(holdout_table))
-    ax.plot(xs, holdout_table["actual"], marker="o", color="black", label="actual")
+    ax.plot(xs, holdout_table["actual"], marker="o", color="black", label=chart_text("actual"))
     ax.plot(xs, holdout_table["predicted"], marker="s", color="#d62728", linestyle="--",
-            label="BG/NBD conditional expectation")
+            label=chart_text("BG/NBD conditional expectation"))
     ax.set_xticks(list(xs), holdout_table.index)
     ax.set_xlabel(bilingual("repeat transactions in the calibration period", "校准期重复购买次数", sep=" "))
     ax.set_ylabel(bilingual("average transactions in the holdout period", "验证期平均购买次数", sep=" "))

@@ -40,7 +40,9 @@ chosen by the course authors.
 """
 from __future__ import annotations
 
-__all__ = ["STEPS", "default_assumptions", "bill_reduction", "satisfaction_breakdown",
+from .i18n import N_, translator
+
+__all__ = ["STEPS", "STEP_NAMES", "choice_name", "default_assumptions", "bill_reduction", "satisfaction_breakdown",
            "recovery_outcome", "all_paths", "break_even_gesture", "best_path"]
 
 #: The four steps and their options, in order.  Each option: (label, 中文, what the guest does next).
@@ -48,43 +50,47 @@ STEPS = {
     "first_response": {
         "listen_apologise": ("Let him finish without interrupting, then apologise sincerely",
                              "耐心倾听,真诚道歉",
-                             "He calms down a little: at least someone is listening."),
+                             N_("He calms down a little: at least someone is listening.")),
         "apologise_quickly": ("Say sorry at once and move straight to a solution",
                               "马上道歉,急于解决",
-                              "He is still annoyed: you cut him short."),
+                              N_("He is still annoyed: you cut him short.")),
         "defend": ("Explain that the kitchen is very busy tonight",
                    "解释厨房今晚很忙",
-                   "He grows angrier: the hotel's busy night is not his problem."),
+                   N_("He grows angrier: the hotel's busy night is not his problem.")),
     },
     "explanation": {
         "honest": ("Say plainly that the order was missed in the kitchen, and that it will be looked into",
                    "如实说明:厨房漏单,会查明原因",
-                   "He nods: mistakes happen, and you did not hide it."),
+                   N_("He nods: mistakes happen, and you did not hide it.")),
         "none": ("Give no explanation",
                  "不作解释",
-                 "He shrugs; the question of why remains."),
+                 N_("He shrugs; the question of why remains.")),
         "invented_excuse": ("Say the ingredients had to come from another branch (not true)",
                             "编造理由:食材从分店调来(并非事实)",
-                            "He may believe it, or he may know better, and then trust is gone."),
+                            N_("He may believe it, or he may know better, and then trust is gone.")),
     },
     "bill": {
         "charge_full": ("Ask him to pay the full ¥2,500", "要求全额付款",
-                        "He feels the failure was simply ignored."),
+                        N_("He feels the failure was simply ignored.")),
         "remove_dish": ("Take the late dish off the bill at once", "立即免去迟上的菜",
-                        "That is fair: he pays for what he ate."),
+                        N_("That is fair: he pays for what he ate.")),
         "remove_dish_and_discount": ("Take the dish off and 15% off the rest", "免去该菜并对其余打八五折",
-                                     "Generous, but above your authority: the duty manager must approve."),
+                                     N_("Generous, but above your authority: the duty manager must approve.")),
         "waive_all": ("Waive the whole bill", "全部免单",
-                      "He accepts, but only the duty manager can approve it, and it sets a precedent."),
+                      N_("He accepts, but only the duty manager can approve it, and it sets a precedent.")),
     },
     "gesture": {
-        "none": ("No goodwill gesture", "不另作表示", "The matter is settled, no more."),
+        "none": ("No goodwill gesture", "不另作表示", N_("The matter is settled, no more.")),
         "dessert": ("Offer a dessert and tea on the house now", "当场赠送甜品和茶",
-                    "A small, immediate kindness."),
+                    N_("A small, immediate kindness.")),
         "voucher": ("Give a ¥300 voucher for his next dinner here", "赠送下次用餐的300元代金券",
-                    "An invitation to come back, which costs the hotel only if he does."),
+                    N_("An invitation to come back, which costs the hotel only if he does.")),
     },
 }
+
+#: How tables name each step.
+STEP_NAMES = {"first_response": N_("first response"), "explanation": N_("explanation"), "bill": N_("bill"),
+              "gesture": N_("gesture")}
 
 # name: (group, value, unit, meaning)
 _ASSUMPTIONS = {
@@ -188,10 +194,28 @@ def _values(assumptions):
     return values
 
 
+def _check_option(step, option):
+    if step not in STEPS:
+        raise KeyError(f"unknown step {step!r}; the steps are {list(STEPS)}")
+    if option not in STEPS[step]:
+        raise ValueError(f"{option!r} is not an option for {step}; choose one of {list(STEPS[step])}")
+
+
 def _check_path(first_response, explanation, bill, gesture):
     for step, option in zip(STEPS, (first_response, explanation, bill, gesture)):
-        if option not in STEPS[step]:
-            raise ValueError(f"{option!r} is not an option for {step}; choose one of {list(STEPS[step])}")
+        _check_option(step, option)
+
+
+def choice_name(step, option, language="en"):
+    """How tables name a choice: its key in English, its Chinese label (from :data:`STEPS`) in Chinese.
+
+    Examples
+    --------
+    >>> choice_name("bill", "remove_dish"), choice_name("bill", "remove_dish", "zh")
+    ('remove_dish', '立即免去迟上的菜')
+    """
+    _check_option(step, option)
+    return option if language == "en" else STEPS[step][option][1]
 
 
 def bill_reduction(bill, assumptions=None):
@@ -207,8 +231,7 @@ def bill_reduction(bill, assumptions=None):
     (2500.0, 0.0)
     """
     v = _values(assumptions)
-    if bill not in STEPS["bill"]:
-        raise ValueError(f"{bill!r} is not an option for bill; choose one of {list(STEPS['bill'])}")
+    _check_option("bill", bill)
     return {"charge_full": 0.0,
             "remove_dish": v["late_dish_price"],
             "remove_dish_and_discount": v["late_dish_price"] + v["extra_discount"] * (v["bill"] - v["late_dish_price"]),
@@ -220,8 +243,10 @@ def _gesture_value(gesture, v):
     return {"none": 0.0, "dessert": v["dessert_price"], "voucher": v["voucher_value"]}[gesture]
 
 
-def satisfaction_breakdown(first_response, explanation, bill, gesture, assumptions=None):
+def satisfaction_breakdown(first_response, explanation, bill, gesture, assumptions=None, language="en"):
     """Each term of the guest's satisfaction for one path, as a table that adds up.
+
+    ``language`` ("en" or "zh") is the language of the terms' names (see :mod:`mktlab.i18n`).
 
     Returns
     -------
@@ -237,10 +262,17 @@ def satisfaction_breakdown(first_response, explanation, bill, gesture, assumptio
     [2.5, 1.5, 1.0, 1.0, 0.5, 0.0, 6.5]
     >>> satisfaction_breakdown("defend", "invented_excuse", "charge_full", "none")["points"].round(2).tolist()
     [2.5, -1.0, -0.4, -0.5, 0.0, 0.0, 0.6]
+    >>> table["term"][1]
+    'first response: listen_apologise'
     """
     import pandas as pd
 
     _check_path(first_response, explanation, bill, gesture)
+    tr = translator(language)
+    path = dict(zip(STEPS, (first_response, explanation, bill, gesture)))
+    names = {step: tr("{step}: {choice}").format(step=tr(STEP_NAMES[step]),
+                                                 choice=choice_name(step, option, language))
+             for step, option in path.items()}
     v = _values(assumptions)
     if explanation == "invented_excuse":
         p = v["excuse_detect_chance"]
@@ -250,16 +282,16 @@ def satisfaction_breakdown(first_response, explanation, bill, gesture, assumptio
         explained = v[f"explanation.{explanation}"]
     concession = bill_reduction(bill, v) + _gesture_value(gesture, v)
     waits = concession > v["authority_limit"]
-    terms = [("after the failure", v["satisfaction_after_failure"]),
-             (f"first response: {first_response}", v[f"first_response.{first_response}"]),
-             (f"explanation: {explanation}", explained),
-             (f"bill: {bill}", v[f"bill.{bill}"]),
-             (f"gesture: {gesture}", v[f"gesture.{gesture}"]),
-             ("waiting for the duty manager" if waits else "no manager needed",
+    terms = [(tr("after the failure"), v["satisfaction_after_failure"]),
+             (names["first_response"], v[f"first_response.{first_response}"]),
+             (names["explanation"], explained),
+             (names["bill"], v[f"bill.{bill}"]),
+             (names["gesture"], v[f"gesture.{gesture}"]),
+             (tr("waiting for the duty manager") if waits else tr("no manager needed"),
               v["wait_for_manager"] if waits else 0.0)]
     total = sum(points for _, points in terms)
     ceiling = min(10.0, v["satisfaction_no_failure"] + v["paradox_headroom"])
-    terms.append(("satisfaction", min(max(total, 0.0), ceiling)))
+    terms.append((tr("satisfaction"), min(max(total, 0.0), ceiling)))
     return pd.DataFrame(terms, columns=["term", "points"])
 
 
@@ -371,8 +403,7 @@ def best_path(assumptions=None, **fixed):
         raise KeyError(f"unknown step(s) {unknown}; the steps are {list(STEPS)}")
     table = all_paths(assumptions)
     for step, option in fixed.items():
-        if option not in STEPS[step]:
-            raise ValueError(f"{option!r} is not an option for {step}; choose one of {list(STEPS[step])}")
+        _check_option(step, option)
         table = table[table[step] == option]
     return table.iloc[0].to_dict()
 

@@ -29,8 +29,10 @@ from __future__ import annotations
 import operator
 import re
 
-__all__ = ["SERVQUAL_DIMENSIONS", "DIMENSIONS_ZH", "SCALE", "servqual_items", "item_dimension",
-           "item_gaps", "dimension_gaps", "importance_weights", "servqual_score", "gap_chart"]
+from .i18n import N_
+
+__all__ = ["SERVQUAL_DIMENSIONS", "DIMENSIONS_ZH", "LESSON_CHART_TITLES", "SCALE", "servqual_items",
+           "item_dimension", "item_gaps", "dimension_gaps", "importance_weights", "servqual_score", "gap_chart"]
 
 #: The five dimensions and their item numbers, in the order of the questionnaire.
 SERVQUAL_DIMENSIONS = {
@@ -44,6 +46,9 @@ SERVQUAL_DIMENSIONS = {
 #: Chinese names of the dimensions.
 DIMENSIONS_ZH = {"tangibles": "有形性", "reliability": "可靠性", "responsiveness": "响应性",
                  "assurance": "保证性", "empathy": "移情性"}
+
+#: Chart titles that the lessons pass to :func:`gap_chart`, marked so that the runtime catalog translates them.
+LESSON_CHART_TITLES = (N_("Mean SERVQUAL gap by guest segment"),)
 
 #: The answer scale: 1 = strongly disagree … 7 = strongly agree.
 SCALE = (1, 7)
@@ -354,7 +359,8 @@ def gap_chart(gaps, title=None):
         or a DataFrame with one row per group and one column per dimension
         (e.g. ``dimension_gaps(survey).groupby(survey["segment"]).mean()``).
     title : str, optional
-        The chart title.
+        The chart title; one in the runtime catalog (e.g. :data:`LESSON_CHART_TITLES`) is shown in the
+        notebook's language, as are group names that are dataset texts (:data:`mktlab.i18n.DATA_TEXTS`).
 
     Returns
     -------
@@ -374,7 +380,7 @@ def gap_chart(gaps, title=None):
     import numpy as np
     import pandas as pd
 
-    from .plotting import bilingual, new_figure
+    from .plotting import bilingual, chart_text, new_figure
 
     if isinstance(gaps, pd.Series):
         gaps = gaps.to_frame(name=gaps.name if gaps.name is not None else "all respondents").T
@@ -391,12 +397,13 @@ def gap_chart(gaps, title=None):
     for k, group in enumerate(groups):
         values = gaps.loc[group, dims].to_numpy(dtype=float)
         ax.barh(positions + (k - (len(groups) - 1) / 2) * height, values, height=height * 0.95,
-                label=str(group))
+                label=chart_text(str(group)))
     ax.set_yticks(positions, [bilingual(d, DIMENSIONS_ZH[d], sep=" ") for d in dims])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("gap P − E (scale points; below 0 = perceptions fall short of expectations)")
-    ax.set_title(title or bilingual("SERVQUAL gaps by dimension", "服务质量差距", sep=" "), fontsize=10)
+    ax.set_xlabel(chart_text("gap P − E (scale points; below 0 = perceptions fall short of expectations)"))
+    ax.set_title(chart_text(title) if title else bilingual("SERVQUAL gaps by dimension", "服务质量差距", sep=" "),
+                 fontsize=10)
     if len(groups) > 1:
         ax.legend(fontsize=8, loc="best")
     ax.spines[["top", "right"]].set_visible(False)

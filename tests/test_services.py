@@ -216,5 +216,6 @@ def test_gap_explorer_offers_the_survey_groupings():
 
     widget = gap_explorer(load_dataset("servqual_hotel_survey"))
     dropdown = widget.children[0]
-    assert list(dropdown.options) == ["all guests", "segment", "age_group", "booking_channel", "loyalty_member"]
+    assert [value for _label, value in dropdown.options] == ["all guests", "segment", "age_group",
+                                                             "booking_channel", "loyalty_member"]
     assert dropdown.value == "segment"
