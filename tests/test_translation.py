@@ -76,9 +76,9 @@ def test_translations_keep_numbers_and_code(lesson):
         if not message.id or not message.string:
             continue
         for code in re.findall(r"`([^`]+)`", message.id):
-            typed = re.fullmatch(r"[\"'](.*)[\"']", code)
-            if typed and typed[1] in labels and labels[typed[1]] in message.string:
-                continue  # an answer label the student types, shown in Chinese
+            typed = re.findall(r"[\"']([^\"']*)[\"']", code)
+            if typed and all(t in labels and labels[t] in message.string for t in typed):
+                continue  # answer labels the student types (alone or in a list), shown in Chinese
             if code not in message.string and re.fullmatch(r"[\w.()\[\]\"', =+\-*/<>!]+", code):
                 lost.append(f"`{code}` in {message.id[:40]!r}")
         for number in re.findall(r"(?<![\w.])\d[\d,.]*\d(?![\w.])", message.id):
