@@ -1,6 +1,7 @@
-"""The command line: ``mktlab release`` and ``mktlab grade``.
+"""The command line: ``mktlab release`` and ``mktlab grade``, and the class exchange
+(``mktlab exchange open``, ``handout``, ``submit``, ``return``).
 
-It only parses arguments and calls the exercise engine.
+It only parses arguments and calls the exercise engine or :mod:`mktlab.exchange`.
 """
 from __future__ import annotations
 
@@ -30,6 +31,93 @@ def _release(args):
     return 0
 
 
+def _lesson_stem(folder, lesson):
+    """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the notebooks in ``folder``."""
+    from .exchange import ExchangeError
+
+    lesson = str(lesson)
+    matches = [p.stem for p in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
+    if len(matches) != 1:
+        raise ExchangeError(f"no lesson {lesson!r} in {folder}")
+    return matches[0]
+
+
+def _exchange_command(run):
+    """Run ``run(args)``; an :class:`~mktlab.exchange.ExchangeError` or OS error becomes a message and exit 2."""
+    def command(args):
+        from .exchange import ExchangeError
+
+        try:
+            return run(args)
+        except (ExchangeError, OSError) as err:
+            print(f"mktlab {args.command}: {err}", file=sys.stderr)
+            return 2
+    return command
+
+
+@_exchange_command
+def _open(args):
+    from .exchange import exchange_root, open_lesson
+
+    stem = _lesson_stem(args.solutions, args.lesson)
+    deadline = open_lesson(exchange_root(args.exchange), stem, args.deadline, args.group)
+    print(f"{stem} is open for submissions in {exchange_root(args.exchange)}; "
+          + (f"deadline {deadline:%Y-%m-%d %H:%M UTC}" if deadline else "no deadline"))
+    return 0
+
+
+@_exchange_command
+def _handout(args):
+    from . import exchange
+
+    stem = _lesson_stem(args.notebooks, args.lesson)
+    root = args.exchange or os.environ.get(exchange.EXCHANGE_ENV)
+    users = [exchange.account(name) for name in args.users]
+    states = exchange.handout(Path(args.notebooks) / f"{stem}.ipynb", users, root, args.group)
+    for name, (state, path) in states.items():
+        print(f"{name}: {state} ({path})" if state != "kept" else
+              f"{name}: kept their copy ({path} exists; it is never overwritten)")
+    return 1 if any(state.startswith("failed") for state, _ in states.values()) else 0
+
+
+@_exchange_command
+def _submit(args):
+    from .exchange import submit
+
+    sub = submit(args.notebook, args.lesson, args.exchange)
+    print(f"submitted {sub.lesson} as {sub.student}: {sub.path.name}" + (" (late)" if sub.late else ""))
+    return 0
+
+
+@_exchange_command
+def _return(args):
+    from . import exchange
+
+    stem = _lesson_stem(args.solutions, args.lesson)
+    states = exchange.return_feedback(args.results, stem, users=args.users)
+    for name, (state, path) in states.items():
+        print(f"{name}: {state}" + (f" ({path})" if path else ""))
+    if not states:
+        print(f"mktlab return: no feedback pages in {Path(args.results) / 'feedback'}", file=sys.stderr)
+    return 1 if not states or any(state.startswith("failed") for state, _ in states.values()) else 0
+
+
+def _collect(args, lesson):
+    """Lay out the exchange's submissions in OUT/collected for the grader; returns (folder, flags by student)."""
+    from .exchange import ExchangeError, collect, exchange_root
+
+    folder = Path(args.out) / "collected"
+    try:
+        flags = collect(exchange_root(args.exchange), lesson.stem, folder, include_late=args.include_late)
+    except (ExchangeError, OSError) as err:
+        print(f"mktlab grade: {err}", file=sys.stderr)
+        return None, {}
+    print(f"collected {sum(1 for f in flags.values() if f and f[0].startswith('submission'))} of {len(flags)} "
+          f"student(s) from {exchange_root(args.exchange)} into {folder}", file=sys.stderr)
+    return folder, flags
+
+
 def _grade(args):
     from .exercises.feedback import feedback_html
     from .exercises.grade import Limits, find_lesson, grade_class, gradebook_csv, write_atomic
@@ -37,14 +125,24 @@ def _grade(args):
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
 
-    submissions = Path(args.submissions)
-    if not submissions.is_dir():
-        print(f"mktlab grade: no such folder: {submissions}", file=sys.stderr)
+    if not args.submissions and not args.exchange:
+        args.exchange = os.environ.get("MKTLAB_EXCHANGE")
+    if bool(args.submissions) == bool(args.exchange):
+        print("mktlab grade: give a submissions folder or --exchange ROOT (one of the two)", file=sys.stderr)
         return 2
     try:
         lesson = find_lesson(args.solutions, args.lesson)
     except FileNotFoundError as err:
         print(f"mktlab grade: {err}", file=sys.stderr)
+        return 2
+    collected = {}
+    if args.exchange:
+        args.submissions, collected = _collect(args, lesson)
+        if args.submissions is None:
+            return 2
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        print(f"mktlab grade: no such folder: {submissions}", file=sys.stderr)
         return 2
     out = Path(args.out)
     if out.resolve() == submissions.resolve() or submissions.resolve() in out.resolve().parents:
@@ -71,6 +169,8 @@ def _grade(args):
                           on_result=lambda result, total: progress[0].update(result),
                           cache_dir=out / ".cache", reuse=not args.fresh)
     progress and progress[0].close()
+    for result in results:  # what the exchange knows: when, late, verified
+        result.flags[:0] = collected.get(result.student, [])
     if not results:
         print(f"mktlab grade: warning: {submissions} has no student folders", file=sys.stderr)
     manual = any(k["kind"] == "manual" for k in lesson.keys.values())
@@ -105,7 +205,8 @@ def _cores():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="mktlab", description="Release and grade the mktlab course.")
+    parser = argparse.ArgumentParser(prog="mktlab",
+                                     description="Release, hand out, collect and grade the mktlab course.")
     parser.add_argument("--solutions", default=ROOT / "solutions", type=Path, help="instructor notebooks")
     sub = parser.add_subparsers(dest="command", required=True)
     release = sub.add_parser("release", help="write the student copies in notebooks/ from solutions/")
@@ -114,7 +215,11 @@ def main(argv=None):
     release.set_defaults(run=_release)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
-    grade.add_argument("submissions", help="folder with one sub-folder per student")
+    grade.add_argument("submissions", nargs="?", help="folder with one sub-folder per student (or use --exchange)")
+    grade.add_argument("--exchange", help="collect the submissions from this exchange folder instead "
+                                          "(into OUT/collected/); see `mktlab exchange`")
+    grade.add_argument("--include-late", action="store_true",
+                       help="with --exchange: grade the latest submission even if late (flagged late)")
     grade.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/, report.html, lms.csv")
     grade.add_argument("--jobs", type=int, default=_cores(), help="submissions graded at once (default: the cores)")
     grade.add_argument("--timeout", type=float, default=30, help="seconds allowed per cell (default 30)")
@@ -126,6 +231,34 @@ def main(argv=None):
     grade.add_argument("--fresh", action="store_true", help="grade everything again (OUT/.cache is not reused)")
     grade.add_argument("--no-sandbox", action="store_true", help="do not confine kernels with Landlock")
     grade.set_defaults(run=_grade)
+    exchange_help = "exchange folder (default: $MKTLAB_EXCHANGE)"
+    group_help = "the instructors' Unix group (default: $MKTLAB_INSTRUCTORS, else your own group)"
+    group = os.environ.get("MKTLAB_INSTRUCTORS")
+    exchange = sub.add_parser("exchange", help="set up the class exchange").add_subparsers(dest="action",
+                                                                                           required=True)
+    open_ = exchange.add_parser("open", help="open a lesson for submissions, with an optional deadline")
+    open_.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    open_.add_argument("--deadline", help="ISO 8601 time with UTC offset, e.g. 2026-12-01T23:59+08:00")
+    open_.add_argument("--exchange", help=exchange_help)
+    open_.add_argument("--group", default=group, help=group_help)
+    open_.set_defaults(run=_open)
+    handout = sub.add_parser("handout", help="copy a student notebook into each user's ~/mktlab/ (as root)")
+    handout.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    handout.add_argument("--users", nargs="+", required=True, help="Unix user names of the students")
+    handout.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="the released student copies")
+    handout.add_argument("--exchange", help=exchange_help + "; the students' inbound folders are made there")
+    handout.add_argument("--group", default=group, help=group_help)
+    handout.set_defaults(run=_handout)
+    submit = sub.add_parser("submit", help="hand in a saved notebook to the exchange")
+    submit.add_argument("notebook", type=Path, help="the .ipynb file")
+    submit.add_argument("--lesson", help="lesson file stem (default: from the notebook)")
+    submit.add_argument("--exchange", help=exchange_help)
+    submit.set_defaults(run=_submit)
+    return_ = sub.add_parser("return", help="put each student's feedback page in their ~/mktlab/feedback/ (as root)")
+    return_.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    return_.add_argument("results", type=Path, help="the --out folder of `mktlab grade`")
+    return_.add_argument("--users", nargs="+", help="only these students")
+    return_.set_defaults(run=_return)
     args = parser.parse_args(argv)
     return args.run(args)
 
