@@ -31,12 +31,12 @@ def _release(args):
     return 0
 
 
-def _lesson_stem(folder, lesson):
-    """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the notebooks in ``folder``."""
+def _lesson_stem(folder, lesson, suffix=".ipynb"):
+    """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the ``suffix`` files in ``folder``."""
     from .exchange import ExchangeError
 
     lesson = str(lesson)
-    matches = [p.stem for p in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    matches = [p.stem for p in sorted(Path(folder).glob(f"[0-9][0-9]_*{suffix}"))
                if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
     if len(matches) != 1:
         raise ExchangeError(f"no lesson {lesson!r} in {folder}")
@@ -59,8 +59,9 @@ def _exchange_command(run):
 @_exchange_command
 def _open(args):
     from .exchange import exchange_root, open_lesson
+    from .exercises.check import KEYS_DIR
 
-    stem = _lesson_stem(args.solutions, args.lesson)
+    stem = _lesson_stem(KEYS_DIR, args.lesson, ".json")
     deadline = open_lesson(exchange_root(args.exchange), stem, args.deadline, args.group)
     print(f"{stem} is open for submissions in {exchange_root(args.exchange)}; "
           + (f"deadline {deadline:%Y-%m-%d %H:%M UTC}" if deadline else "no deadline"))
@@ -93,8 +94,9 @@ def _submit(args):
 @_exchange_command
 def _return(args):
     from . import exchange
+    from .exercises.check import KEYS_DIR
 
-    stem = _lesson_stem(args.solutions, args.lesson)
+    stem = _lesson_stem(KEYS_DIR, args.lesson, ".json")
     states = exchange.return_feedback(args.results, stem, users=args.users)
     for name, (state, path) in states.items():
         print(f"{name}: {state}" + (f" ({path})" if path else ""))

@@ -206,16 +206,15 @@ c.JupyterHub.load_roles = [{{"name": "mktlab-test", "services": ["mktlab-test"],
                                         start_new_session=True, env={**os.environ, "PYTHONPATH": ""})
         log.close()
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"jupyterhub stopped:\n{self.log()}")
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if self.api("GET", "/").ok:  # the version; answers once the hub is up
                     return self
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"jupyterhub did not answer within 60 s:\n{self.log()}")
+        self.__exit__()
+        raise RuntimeError(f"jupyterhub did not start within 60 s:\n{self.log()}")
 
     def __exit__(self, *exc):
         for name in self.servers:
@@ -231,6 +230,8 @@ c.JupyterHub.load_roles = [{{"name": "mktlab-test", "services": ["mktlab-test"],
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        with contextlib.suppress(OSError, ValueError):  # the proxy runs in a session of its own
+            os.kill(int((self.workdir / "proxy.pid").read_text()), signal.SIGTERM)
 
     def log(self, tail=6000):
         """The end of the hub's log."""
