@@ -13,6 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _folder(name):
+    """``name`` beside the package in a source checkout; for an installed wheel, ``name`` in the current folder."""
+    return ROOT / name if (ROOT / name).is_dir() else Path(name)
+
+
 def _release(args):
     from .exercises.check import KEYS_DIR
     from .exercises.release import ReleaseError, release_all
@@ -209,10 +214,10 @@ def _cores():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="mktlab",
                                      description="Release, hand out, collect and grade the mktlab course.")
-    parser.add_argument("--solutions", default=ROOT / "solutions", type=Path, help="instructor notebooks")
+    parser.add_argument("--solutions", default=_folder("solutions"), type=Path, help="instructor notebooks")
     sub = parser.add_subparsers(dest="command", required=True)
     release = sub.add_parser("release", help="write the student copies in notebooks/ from solutions/")
-    release.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="where student copies go")
+    release.add_argument("--notebooks", default=_folder("notebooks"), type=Path, help="where student copies go")
     release.add_argument("--check", action="store_true", help="exit 1 if any student copy is out of date")
     release.set_defaults(run=_release)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
@@ -247,7 +252,7 @@ def main(argv=None):
     handout = sub.add_parser("handout", help="copy a student notebook into each user's ~/mktlab/ (as root)")
     handout.add_argument("lesson", help="lesson number (1 or 01) or file stem")
     handout.add_argument("--users", nargs="+", required=True, help="Unix user names of the students")
-    handout.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="the released student copies")
+    handout.add_argument("--notebooks", default=_folder("notebooks"), type=Path, help="the released student copies")
     handout.add_argument("--exchange", help=exchange_help + "; the students' inbound folders are made there")
     handout.add_argument("--group", default=group, help=group_help)
     handout.set_defaults(run=_handout)
