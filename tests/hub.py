@@ -5,8 +5,8 @@
 - :func:`student_env`: a Python environment that other users can run (Debian's python3.11, in a world-readable
   folder), with the course installed from its wheel, plus JupyterHub's single-user server.
 - :class:`Hub`: starts ``jupyterhub`` (``LocalProcessSpawner``, ``dummy`` authenticator, a service token with
-  ``admin:users``, ``admin:servers``, ``tokens`` and ``access:servers``); starts users' servers; gives each user a
-  token of their own; stops everything it started.
+  ``admin:users``, ``admin:servers``, ``tokens`` and ``access:servers``); ``start_servers`` starts users' servers
+  and gives each user a token of their own; stops everything it started.
 - :class:`Student`: one user's server, driven as JupyterLab would: save a notebook through the contents API, start a
   kernel for it (so the kernel gets ``JPY_SESSION_NAME``), and run code in it over the kernel websocket.
 - :func:`run_as`: run a command as a Unix user (``runuser -u``).
@@ -122,6 +122,10 @@ def _world_readable(path):
                 item.chmod(item.stat().st_mode | 0o444 | (0o111 if item.is_dir() else 0))
 
 
+def _site_packages(python):
+    return Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+
+
 def student_env(packages=ENV_PACKAGES, base=None):
     """A virtual environment that every user can run, with the course's wheel and ``packages``; its folder.
 
@@ -130,23 +134,26 @@ def student_env(packages=ENV_PACKAGES, base=None):
     its wheel every time, so it is always the code under test.
     """
     uv = _uv()
-    key = hashlib.sha256(json.dumps([SYSTEM_PYTHON, sorted(packages),
+    key = hashlib.sha256(json.dumps([SYSTEM_PYTHON, sorted(packages), "bytecode",
                                      (ROOT / "pyproject.toml").read_text()]).encode()).hexdigest()[:12]
     env = Path(base or tempfile.gettempdir()) / f"mktlab-hub-env-{key}"
     env.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{env}.lock", "w") as lock:
+    python = env / "bin" / "python"
+    with open(f"{env}.lock", "w") as lock, tempfile.TemporaryDirectory() as dist:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; another test waits and reuses it
-        python = env / "bin" / "python"
-        if not (env / ".complete").exists():
+        _run([uv, "build", "--quiet", "--wheel", "--out-dir", dist, str(ROOT)])
+        wheel = str(next(Path(dist).glob("mktlab-*.whl")))
+        if (env / ".complete").exists():
+            _run([uv, "pip", "install", "--quiet", "--python", str(python), "--reinstall-package", "mktlab", wheel])
+            compiled = [_site_packages(python) / "mktlab"]
+        else:
             shutil.rmtree(env, ignore_errors=True)
             _run([uv, "venv", "--quiet", "--python", SYSTEM_PYTHON, str(env)])
-            _run([uv, "pip", "install", "--quiet", "--python", str(python), *packages])
-            (env / ".complete").touch()
-        with tempfile.TemporaryDirectory() as dist:
-            _run([uv, "build", "--quiet", "--wheel", "--out-dir", dist, str(ROOT)])
-            wheel = next(Path(dist).glob("mktlab-*.whl"))
-            _run([uv, "pip", "install", "--quiet", "--python", str(python), "--reinstall-package", "mktlab",
-                  str(wheel)])
+            _run([uv, "pip", "install", "--quiet", "--python", str(python), *packages, wheel])
+            compiled = [_site_packages(python)]
+        # students cannot write __pycache__ here: compile now, or every server and kernel compiles on each start
+        _run([str(python), "-m", "compileall", "-q", "-j", "0", "-x", "/tests?/", *map(str, compiled)])
+        (env / ".complete").touch()
         _world_readable(env)
     return env
 
@@ -217,6 +224,8 @@ c.JupyterHub.load_roles = [{{"name": "mktlab-test", "services": ["mktlab-test"],
         raise RuntimeError(f"jupyterhub did not start within 60 s:\n{self.log()}")
 
     def __exit__(self, *exc):
+        if exc and exc[0] is not None:
+            print(f"--- the end of the JupyterHub log ---\n{self.log()}")  # shown in pytest's report
         for name in self.servers:
             with contextlib.suppress(Exception):
                 self.api("DELETE", f"/users/{name}/server")
@@ -252,19 +261,22 @@ c.JupyterHub.load_roles = [{{"name": "mktlab-test", "services": ["mktlab-test"],
                 raise TimeoutError
             time.sleep(0.3)
 
-    def start_server(self, name):
-        """Create hub user ``name`` (a Unix user), start their server, and return a :class:`Student` for it."""
-        self.api("POST", f"/users/{name}").raise_for_status()  # 409 if it exists is fine too
-        reply = self.api("POST", f"/users/{name}/server")
-        if reply.status_code not in (201, 202):
-            raise RuntimeError(f"starting {name}'s server: {reply.status_code} {reply.text}\n{self.log()}")
-        self.servers.append(name)
-        try:
-            self._wait(lambda: self.api("GET", f"/users/{name}").json()["servers"].get("", {}).get("ready"), 120)
-        except TimeoutError:
-            raise RuntimeError(f"{name}'s server did not become ready:\n{self.log()}") from None
-        token = self.api("POST", f"/users/{name}/tokens", json={"note": "mktlab test"}).json()["token"]
-        return Student(self, name, token)
+    def start_servers(self, *names):
+        """Create hub users ``names`` (Unix users), start their servers at once, and return a :class:`Student` each."""
+        for name in names:
+            self.api("POST", f"/users/{name}")  # 409 when the user exists already: fine
+            reply = self.api("POST", f"/users/{name}/server")
+            if reply.status_code not in (201, 202):
+                raise RuntimeError(f"starting {name}'s server: {reply.status_code} {reply.text}\n{self.log()}")
+            self.servers.append(name)
+        for name in names:
+            try:
+                self._wait(lambda: self.api("GET", f"/users/{name}").json()["servers"].get("", {}).get("ready"), 120)
+            except TimeoutError:
+                raise RuntimeError(f"{name}'s server did not become ready:\n{self.log()}") from None
+        tokens = [self.api("POST", f"/users/{name}/tokens", json={"note": "mktlab test"}).json()["token"]
+                  for name in names]
+        return [Student(self, name, token) for name, token in zip(names, tokens)]
 
 
 class Student:

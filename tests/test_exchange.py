@@ -172,6 +172,12 @@ def test_collect_flags_a_changed_file_and_ignores_links_and_temporary_files(root
     assert b"secret" not in (tmp_path / "out" / me.name / f"{LESSON}.ipynb").read_bytes()
 
 
+def test_collect_from_a_folder_that_is_no_exchange_says_what_to_do(tmp_path):
+    """Grading from an empty folder names the commands that make an exchange."""
+    with pytest.raises(ExchangeError, match="run `mktlab exchange open` and `mktlab handout` first"):
+        exchange.collect(tmp_path, LESSON, tmp_path / "out")
+
+
 def test_return_gives_the_page_privately_and_keeps_an_earlier_different_one(me, tmp_path):
     """Returned feedback is 0600; returning the same page again changes nothing; a new page keeps the old one."""
     results = tmp_path / "results"
@@ -194,7 +200,8 @@ def test_return_gives_the_page_privately_and_keeps_an_earlier_different_one(me, 
     page.write_text("<p>second</p>")
     state, _ = exchange.return_feedback(results, LESSON, [me.name], home_of)[me.name]
     assert state == f"returned (the earlier page is kept as {LESSON}.html.~1~)"
-    assert target.read_text() == "<p>second</p>" and target.with_name(f"{LESSON}.html.~1~").read_text() == "<p>first</p>"
+    assert target.read_text() == "<p>second</p>"
+    assert target.with_name(f"{LESSON}.html.~1~").read_text() == "<p>first</p>"
 
 
 def test_command_line_round_trip_grades_from_the_exchange(root, me, tmp_path, monkeypatch, capsys):

@@ -85,7 +85,7 @@ def test_class_round_trip_on_jupyterhub(site):
             copy = home[name] / HANDOUT
             assert copy.stat().st_uid == pwd.getpwnam(name).pw_uid and stat.S_IMODE(copy.stat().st_mode) == 0o600
         with hub.Hub(site / "hub", env, {"MKTLAB_EXCHANGE": str(exchange)}) as jhub:
-            s1, s2 = jhub.start_server(S1), jhub.start_server(S2)
+            s1, s2 = jhub.start_servers(S1, S2)
             k1, k2 = s1.open(HANDOUT), s2.open(HANDOUT)
             setup = f"from mktlab.exercises import Exercises\nex = Exercises({LESSON!r})\n"
 
