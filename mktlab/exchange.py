@@ -499,6 +499,8 @@ def submissions(root, lesson, only=None):
     not read here.
     """
     inbound = Path(root) / "inbound"
+    if not inbound.is_dir():
+        raise ExchangeError(f"no exchange in {root}: run `mktlab exchange open` and `mktlab handout` first")
     found = {}
     # a student may enter only their own folder, and may not list the others
     folders = [inbound / valid_user(only)] if only else sorted(inbound.iterdir())

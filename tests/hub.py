@@ -92,7 +92,14 @@ def _run(argv, **kw):
 
 @contextlib.contextmanager
 def unix_users(names, group):
-    """Make the Unix group ``group`` and users ``names`` (with homes); delete them all afterwards."""
+    """Make the Unix group ``group`` and users ``names`` (with homes); delete them all afterwards.
+
+    Use names reserved for tests: users and a group of these names left by an earlier run are removed first.
+    """
+    for name in names:  # left behind by a run that was killed: these names belong to the tests
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
+        shutil.rmtree(Path("/home") / name, ignore_errors=True)
+    subprocess.run(["groupdel", group], capture_output=True)
     made = []
     try:
         _run(["groupadd", group])
