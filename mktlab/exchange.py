@@ -324,6 +324,8 @@ def _ensure_dir(path, mode, uid=None, gid=None):
 def _layout(root, group):
     gid = _group_id(group)
     root = Path(root)
+    if root.is_dir() and not (root / "inbound").is_dir() and any(root.iterdir()):
+        raise ExchangeError(f"{root} holds other files and is not an exchange: choose a new or empty folder")
     root.parent.mkdir(parents=True, exist_ok=True)
     _ensure_dir(root, 0o751, uid=0 if os.geteuid() == 0 else None, gid=gid)
     _ensure_dir(root / "lessons", 0o755, gid=gid)

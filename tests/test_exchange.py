@@ -60,6 +60,16 @@ def test_a_deadline_without_utc_offset_is_refused(root):
     assert not root.exists()
 
 
+def test_open_lesson_refuses_a_folder_that_holds_other_things(tmp_path):
+    """Pointing --exchange at a folder in use (e.g. /home) changes nothing there: its mode stays."""
+    busy = tmp_path / "busy"
+    busy.mkdir(mode=0o755)
+    (busy / "someone").mkdir()
+    with pytest.raises(ExchangeError, match="not an exchange"):
+        exchange.open_lesson(busy, LESSON)
+    assert mode(busy) == 0o755 and sorted(p.name for p in busy.iterdir()) == ["someone"]
+
+
 def test_handout_copies_the_lesson_once_and_never_overwrites_work(root, me):
     """The first hand-out copies the student notebook (0600) and makes the inbound folder (2750);
     a second hand-out keeps the student's edited copy."""
