@@ -405,7 +405,7 @@ def notebook_lesson(data, fallback=""):
     --------
     >>> notebook_lesson(b'{"metadata": {"mktlab": {"lesson": "01_marketing_concepts"}}, "cells": []}')
     '01_marketing_concepts'
-    >>> notebook_lesson(b'{"cells": []}', "02_marketing_mix")
+    >>> notebook_lesson(b'{"cells": [], "metadata": []}', "02_marketing_mix")
     '02_marketing_mix'
     """
     try:
@@ -414,7 +414,8 @@ def notebook_lesson(data, fallback=""):
         raise ExchangeError("the file is not a Jupyter notebook (not JSON)") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise ExchangeError("the file is not a Jupyter notebook (no cells)")
-    meta = nb.get("metadata", {}).get("mktlab", {})
+    meta = nb.get("metadata")
+    meta = meta.get("mktlab") if isinstance(meta, dict) else None
     lesson = meta.get("lesson") if isinstance(meta, dict) else None
     return lesson if isinstance(lesson, str) and _LESSON.fullmatch(lesson) else fallback
 
@@ -511,7 +512,11 @@ def submissions(root, lesson, only=None):
             continue
         owner = os.lstat(folder).st_uid
         rows = found.setdefault(folder.name, [])
-        for item in os.scandir(folder):
+        try:
+            items = list(os.scandir(folder))
+        except PermissionError:
+            raise ExchangeError(f"cannot read {folder}: collect as root, or as a member of its group") from None
+        for item in items:
             parsed = parse_submission_name(item.name)
             if not parsed or parsed[0] != lesson or not item.is_file(follow_symlinks=False):
                 continue
