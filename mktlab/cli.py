@@ -1,6 +1,7 @@
-"""The command line: ``mktlab release``, ``mktlab translate`` and ``mktlab grade``.
+"""The command line: ``mktlab release``, ``mktlab translate`` and ``mktlab grade``, and the class
+exchange (``mktlab exchange open``, ``handout``, ``submit``, ``return``).
 
-It only parses arguments and calls the exercise engine.
+It only parses arguments and calls the exercise engine or :mod:`mktlab.exchange`.
 """
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _folder(name):
+    """``name`` beside the package in a source checkout; for an installed wheel, ``name`` in the current folder."""
+    return ROOT / name if (ROOT / name).is_dir() else Path(name)
 
 
 def _release(args):
@@ -42,7 +48,7 @@ def _release(args):
 
 def _documents(args):
     """The Markdown documents that have editions too: the case texts and the instructor's teaching notes."""
-    return {"casework": ROOT / "casework", "teaching_notes": Path(args.solutions) / "teaching_notes"}
+    return {"casework": _folder("casework"), "teaching_notes": Path(args.solutions) / "teaching_notes"}
 
 
 def _translate(args):
@@ -59,6 +65,95 @@ def _translate(args):
     return 1 if untranslated and args.check else 0
 
 
+def _lesson_stem(folder, lesson, suffix=".ipynb"):
+    """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the ``suffix`` files in ``folder``."""
+    from .exchange import ExchangeError
+
+    lesson = str(lesson)
+    matches = [p.stem for p in sorted(Path(folder).glob(f"[0-9][0-9]_*{suffix}"))
+               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
+    if len(matches) != 1:
+        raise ExchangeError(f"no lesson {lesson!r} in {folder}")
+    return matches[0]
+
+
+def _exchange_command(run):
+    """Run ``run(args)``; an :class:`~mktlab.exchange.ExchangeError` or OS error becomes a message and exit 2."""
+    def command(args):
+        from .exchange import ExchangeError
+
+        try:
+            return run(args)
+        except (ExchangeError, OSError) as err:
+            print(f"mktlab {args.command}: {err}", file=sys.stderr)
+            return 2
+    return command
+
+
+@_exchange_command
+def _open(args):
+    from .exchange import exchange_root, open_lesson
+    from .exercises.check import KEYS_DIR
+
+    stem = _lesson_stem(KEYS_DIR, args.lesson, ".json")
+    deadline = open_lesson(exchange_root(args.exchange), stem, args.deadline, args.group)
+    print(f"{stem} is open for submissions in {exchange_root(args.exchange)}; "
+          + (f"deadline {deadline:%Y-%m-%d %H:%M UTC}" if deadline else "no deadline"))
+    return 0
+
+
+@_exchange_command
+def _handout(args):
+    from . import exchange
+
+    stem = _lesson_stem(args.notebooks, args.lesson)
+    root = args.exchange or os.environ.get(exchange.EXCHANGE_ENV)
+    users = [exchange.account(name) for name in args.users]
+    states = exchange.handout(Path(args.notebooks) / f"{stem}.ipynb", users, root, args.group)
+    for name, (state, path) in states.items():
+        print(f"{name}: {state} ({path})" if state != "kept" else
+              f"{name}: kept their copy ({path} exists; it is never overwritten)")
+    return 1 if any(state.startswith("failed") for state, _ in states.values()) else 0
+
+
+@_exchange_command
+def _submit(args):
+    from .exchange import submit
+
+    sub = submit(args.notebook, args.lesson, args.exchange)
+    print(f"submitted {sub.lesson} as {sub.student}: {sub.path.name}" + (" (late)" if sub.late else ""))
+    return 0
+
+
+@_exchange_command
+def _return(args):
+    from . import exchange
+    from .exercises.check import KEYS_DIR
+
+    stem = _lesson_stem(KEYS_DIR, args.lesson, ".json")
+    states = exchange.return_feedback(args.results, stem, users=args.users)
+    for name, (state, path) in states.items():
+        print(f"{name}: {state}" + (f" ({path})" if path else ""))
+    if not states:
+        print(f"mktlab return: no feedback pages in {Path(args.results) / 'feedback'}", file=sys.stderr)
+    return 1 if not states or any(state.startswith("failed") for state, _ in states.values()) else 0
+
+
+def _collect(args, lesson):
+    """Lay out the exchange's submissions in OUT/collected for the grader; returns (folder, flags by student)."""
+    from .exchange import ExchangeError, collect, exchange_root
+
+    folder = Path(args.out) / "collected"
+    try:
+        flags = collect(exchange_root(args.exchange), lesson.stem, folder, include_late=args.include_late)
+    except (ExchangeError, OSError) as err:
+        print(f"mktlab grade: {err}", file=sys.stderr)
+        return None, {}
+    print(f"collected {sum(1 for f in flags.values() if f and f[0].startswith('submission'))} of {len(flags)} "
+          f"student(s) from {exchange_root(args.exchange)} into {folder}", file=sys.stderr)
+    return folder, flags
+
+
 def _grade(args):
     from .exercises.feedback import feedback_html
     from .exercises.grade import Limits, find_lesson, grade_class, gradebook_csv, write_atomic
@@ -66,21 +161,31 @@ def _grade(args):
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
 
-    submissions, out = Path(args.submissions), Path(args.out)
-    if not submissions.exists():
-        print(f"mktlab grade: no such folder or ZIP file: {submissions}", file=sys.stderr)
+    if not args.submissions and not args.exchange:
+        args.exchange = os.environ.get("MKTLAB_EXCHANGE")
+    if bool(args.submissions) == bool(args.exchange):
+        print("mktlab grade: give a submissions folder (or LMS ZIP file) or --exchange ROOT (one of the two)",
+              file=sys.stderr)
         return 2
     try:
         lesson = find_lesson(args.solutions, args.lesson)
     except FileNotFoundError as err:
         print(f"mktlab grade: {err}", file=sys.stderr)
         return 2
-    lms_flags = {}
+    out, extra_flags = Path(args.out), {}
+    if args.exchange:
+        args.submissions, extra_flags = _collect(args, lesson)
+        if args.submissions is None:
+            return 2
+    submissions = Path(args.submissions)
+    if not submissions.exists():
+        print(f"mktlab grade: no such folder or ZIP file: {submissions}", file=sys.stderr)
+        return 2
     if submissions.is_file():
         unpacked = _unpack_lms_download(submissions, out, args)
         if unpacked is None:
             return 2
-        submissions, lms_flags = unpacked.folder, unpacked.flags
+        submissions, extra_flags = unpacked.folder, unpacked.flags
     elif args.roster:
         print("mktlab grade: --roster is only used with an LMS download (a ZIP file)", file=sys.stderr)
         return 2
@@ -108,8 +213,8 @@ def _grade(args):
                           on_result=lambda result, total: progress[0].update(result),
                           cache_dir=out / ".cache", reuse=not args.fresh)
     progress and progress[0].close()
-    for result in results:
-        result.flags.extend(lms_flags.get(result.student, []))
+    for result in results:  # what the exchange or the LMS download knows: when, late, verified
+        result.flags[:0] = extra_flags.get(result.student, [])
     if not results:
         print(f"mktlab grade: warning: {submissions} has no student folders", file=sys.stderr)
     manual = any(k["kind"] == "manual" for k in lesson.keys.values())
@@ -163,11 +268,12 @@ def _cores():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="mktlab", description="Release and grade the mktlab course.")
-    parser.add_argument("--solutions", default=ROOT / "solutions", type=Path, help="instructor notebooks")
+    parser = argparse.ArgumentParser(prog="mktlab",
+                                     description="Release, hand out, collect and grade the mktlab course.")
+    parser.add_argument("--solutions", default=_folder("solutions"), type=Path, help="instructor notebooks")
     sub = parser.add_subparsers(dest="command", required=True)
     release = sub.add_parser("release", help="write the student copies in notebooks/ from solutions/")
-    release.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="where student copies go")
+    release.add_argument("--notebooks", default=_folder("notebooks"), type=Path, help="where student copies go")
     release.add_argument("--check", action="store_true", help="exit 1 if any student copy is out of date")
     release.set_defaults(run=_release)
     translate = sub.add_parser("translate", help="merge new English into the translation catalogs and count "
@@ -179,10 +285,14 @@ def main(argv=None):
     translate.set_defaults(run=_translate)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
-    grade.add_argument("submissions", help="folder with one sub-folder per student, or a Moodle or Canvas "
-                                           "'download all submissions' ZIP file")
+    grade.add_argument("submissions", nargs="?", help="folder with one sub-folder per student, or a Moodle or "
+                       "Canvas 'download all submissions' ZIP file (or use --exchange)")
     grade.add_argument("--roster", help="CSV mapping LMS ids to usernames, for a ZIP: Moodle's grading worksheet "
                                         "or Canvas's gradebook export")
+    grade.add_argument("--exchange", help="collect the submissions from this exchange folder instead "
+                                          "(into OUT/collected/); see `mktlab exchange`")
+    grade.add_argument("--include-late", action="store_true",
+                       help="with --exchange: grade the latest submission even if late (flagged late)")
     grade.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/, report.html, lms.csv")
     grade.add_argument("--jobs", type=int, default=_cores(), help="submissions graded at once (default: the cores)")
     grade.add_argument("--timeout", type=float, default=30, help="seconds allowed per cell (default 30)")
@@ -194,6 +304,34 @@ def main(argv=None):
     grade.add_argument("--fresh", action="store_true", help="grade everything again (OUT/.cache is not reused)")
     grade.add_argument("--no-sandbox", action="store_true", help="do not confine kernels with Landlock")
     grade.set_defaults(run=_grade)
+    exchange_help = "exchange folder (default: $MKTLAB_EXCHANGE)"
+    group_help = "the instructors' Unix group (default: $MKTLAB_INSTRUCTORS, else your own group)"
+    group = os.environ.get("MKTLAB_INSTRUCTORS")
+    exchange = sub.add_parser("exchange", help="set up the class exchange").add_subparsers(dest="action",
+                                                                                           required=True)
+    open_ = exchange.add_parser("open", help="open a lesson for submissions, with an optional deadline")
+    open_.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    open_.add_argument("--deadline", help="ISO 8601 time with UTC offset, e.g. 2026-12-01T23:59+08:00")
+    open_.add_argument("--exchange", help=exchange_help)
+    open_.add_argument("--group", default=group, help=group_help)
+    open_.set_defaults(run=_open)
+    handout = sub.add_parser("handout", help="copy a student notebook into each user's ~/mktlab/ (as root)")
+    handout.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    handout.add_argument("--users", nargs="+", required=True, help="Unix user names of the students")
+    handout.add_argument("--notebooks", default=_folder("notebooks"), type=Path, help="the released student copies")
+    handout.add_argument("--exchange", help=exchange_help + "; the students' inbound folders are made there")
+    handout.add_argument("--group", default=group, help=group_help)
+    handout.set_defaults(run=_handout)
+    submit = sub.add_parser("submit", help="hand in a saved notebook to the exchange")
+    submit.add_argument("notebook", type=Path, help="the .ipynb file")
+    submit.add_argument("--lesson", help="lesson file stem (default: from the notebook)")
+    submit.add_argument("--exchange", help=exchange_help)
+    submit.set_defaults(run=_submit)
+    return_ = sub.add_parser("return", help="put each student's feedback page in their ~/mktlab/feedback/ (as root)")
+    return_.add_argument("lesson", help="lesson number (1 or 01) or file stem")
+    return_.add_argument("results", type=Path, help="the --out folder of `mktlab grade`")
+    return_.add_argument("--users", nargs="+", help="only these students")
+    return_.set_defaults(run=_return)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -165,6 +165,19 @@ class Exercises:
         score = "?" if state == "pending" else f"{fraction * points:g}"
         print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{score}/{points:g}]")
 
+    def submit(self):
+        """Hand in this notebook's last *saved* version to the class exchange (:mod:`mktlab.exchange`).
+
+        Prints one line and never raises.
+        """
+        try:
+            from ..exchange import submit_line
+
+            line = submit_line(self.lesson)
+        except Exception as err:  # submitting must never stop Run All
+            line = f"✘ not submitted ({type(err).__name__}: {err})"
+        print(line)
+
 
 def capture(qid, cases=None):
     """Grading only: show the plain answer ``qid`` as JSON for the judge outside the kernel."""
