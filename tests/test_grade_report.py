@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from mktlab.cli import main
-from mktlab.exercises.check import QUESTION_MIME
+from mktlab.exercises.check import QUESTION_MIME, source_digest
 from mktlab.exercises.progress import Progress
 from mktlab.exercises.release import release_notebook
 
@@ -24,19 +24,24 @@ SPECS = [{"qid": "year", "kind": "number", "points": 1, "hint": "", "answer": 19
          {"qid": "essay", "kind": "manual", "points": 2, "hint": "", "rubric": "two reasons"}]
 
 
+def hidden_cell(source, spec):
+    """A hidden cell with the key it stores when run (the key records the digest of its source)."""
+    v4 = nbformat.v4
+    return v4.new_code_cell(source, outputs=[v4.new_output("display_data",
+                                                           data={QUESTION_MIME: {**spec, "cell": source_digest(source)}})])
+
+
 def solution():
     v4 = nbformat.v4
     cells = [v4.new_markdown_cell("# A tiny lesson"),
              v4.new_code_cell(f'from mktlab.exercises import Exercises\nex = Exercises("{STEM}")'),
              v4.new_markdown_cell("When was relationship marketing coined? A number."),
              v4.new_code_cell("### BEGIN SOLUTION\nyear = 1983\n### END SOLUTION"),
-             v4.new_code_cell('### HIDDEN\nex.number("year", 1983)',
-                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[0]})]),
+             hidden_cell('### HIDDEN\nex.number("year", 1983)', SPECS[0]),
              v4.new_code_cell('ex.check("year")'),
              v4.new_markdown_cell("Why keep customers? Text."),
              v4.new_code_cell('### BEGIN SOLUTION\nessay = "Because ..."\n### END SOLUTION'),
-             v4.new_code_cell('### HIDDEN\nex.manual("essay", points=2)',
-                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[1]})]),
+             hidden_cell('### HIDDEN\nex.manual("essay", points=2)', SPECS[1]),
              v4.new_code_cell('ex.check("essay")')]
     return v4.new_notebook(cells=cells)
 

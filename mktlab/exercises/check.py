@@ -11,6 +11,7 @@ and prints one line.  It never raises.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from .. import i18n
 from .answers import NotPlain, to_plain
 from .kinds import judge, protect
 
-__all__ = ["Exercises", "gather", "capture", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
+__all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
 QUESTION_MIME = "application/vnd.mktlab.question+json"
 ANSWER_MIME = "application/vnd.mktlab.answer+json"
@@ -51,6 +52,33 @@ def gather(value, cases=None):
         except Exception as err:  # the student's function may fail in any way
             results.append({"__error__": f"{type(err).__name__}: {err}"[:200]})
     return {"__function__": True, "results": results}
+
+
+def source_digest(source):
+    """A short SHA-256 of a cell's source, blind to trailing spaces and blank lines at either end.
+
+    A hidden cell stores it with its key, so release can tell a key made by the
+    cell as it stands from one made by an earlier version of it.
+
+    Examples
+    --------
+    >>> source_digest("### HIDDEN\\nex.number('x', 1)") == source_digest("### HIDDEN  \\nex.number('x', 1)\\n\\n")
+    True
+    >>> len(source_digest("x = 1"))
+    16
+    """
+    text = "\n".join(line.rstrip() for line in source.strip().splitlines())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _running_cell_digest():
+    """The digest of the notebook cell being run, or ``None`` outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    history = getattr(getattr(get_ipython(), "history_manager", None), "input_hist_raw", None)
+    return source_digest(history[-1]) if history else None
 
 
 class _Registered:
@@ -92,6 +120,9 @@ class Exercises:
     # -- registration, used by the hidden cells of a solution notebook ---------
     def _register(self, kind, qid, points, hint, **fields):
         spec = {"qid": qid, "kind": kind, "points": points, "hint": hint, **fields}
+        cell = _running_cell_digest()
+        if cell:
+            spec["cell"] = cell  # what made this key: release refuses a key whose cell has changed since
         self._specs[qid] = spec
         return _Registered(spec)
 
