@@ -32,7 +32,7 @@ def _release(args):
 
 def _grade(args):
     from .exercises.feedback import feedback_html
-    from .exercises.grade import Limits, find_lesson, grade_class, gradebook_csv, write_atomic
+    from .exercises.grade import Limits, find_lesson, git_work_tree, grade_class, gradebook_csv, write_atomic
     from .exercises.progress import Progress
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
@@ -58,6 +58,12 @@ def _grade(args):
             if root:
                 print(f"mktlab grade: warning: {what} folder is inside {root}, which students' code may read",
                       file=sys.stderr)
+    for what, path in (("--out", out), ("the submissions", submissions)):
+        root = git_work_tree(path)
+        if root:
+            print(f"mktlab grade: warning: {what} folder is inside the git work tree {root}: student work and "
+                  "grades are personal data (PIPL, GDPR, FERPA); keep them out of the repository (move them, "
+                  "or make sure .gitignore covers them)", file=sys.stderr)
     limits = Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory,
                     notebook_mb=args.max_notebook_mb, sandbox=not args.no_sandbox)
     progress = []

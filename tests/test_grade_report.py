@@ -6,6 +6,7 @@ fast; it lives in a temporary ``solutions/`` folder given with ``--solutions``.
 import csv
 import io
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,23 @@ def test_an_empty_class_gives_empty_files(course, tmp_path, capsys):
     assert (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").count("\n") == 1
     assert (tmp_path / "out" / "lms.csv").read_text(encoding="utf-8") == f"Username,{STEM},Feedback\n"
     assert "has no student folders" in capsys.readouterr().err
+
+
+def test_the_grader_warns_when_student_data_is_inside_a_git_work_tree(course, tmp_path, capsys):
+    """Submissions and grades inside a repository could be committed: the grader says so and why."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "submissions").mkdir()
+    assert main(["--solutions", str(course / "solutions"), "grade", "1", str(tmp_path / "submissions"),
+                 "--out", str(tmp_path / "results")]) == 0
+    err = capsys.readouterr().err
+    assert f"--out folder is inside the git work tree {tmp_path}" in err and "PIPL, GDPR, FERPA" in err
+    assert f"the submissions folder is inside the git work tree {tmp_path}" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_readme_example_folders_are_ignored_by_git():
+    """`submissions/` and `results/` of the README's grading example never reach a commit."""
+    root = Path(__file__).resolve().parent.parent
+    paths = ["submissions/wang_li/01_marketing_concepts.ipynb", "results/gradebook.csv"]
+    run = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=root, capture_output=True, text=True)
+    assert run.stdout.split() == paths

@@ -45,7 +45,7 @@ from .kinds import Verdict, judge, protect
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 
 __all__ = ["Lesson", "Limits", "Result", "find_lesson", "read_submission", "grade_submission", "grade_class",
-           "gradebook_csv", "write_atomic", "default_jobs", "ENGINE_VERSION"]
+           "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
 ENGINE_VERSION = "2"
@@ -138,6 +138,24 @@ def find_lesson(solutions_dir, lesson):
     reference, _ = release_notebook(solution, stem)
     keys = {qid: protect(spec, stem, hidden=True) for qid, spec in question_specs(solution).items()}
     return Lesson(stem, reference, keys, stem, preload=_imports(reference))
+
+
+def git_work_tree(path):
+    """The git work tree that holds ``path`` (a folder with ``.git``), or ``None``.
+
+    Student work and grades are personal data (PIPL, GDPR, FERPA): the grader
+    warns when they sit where a ``git add`` could put them in a repository.
+
+    Examples
+    --------
+    >>> git_work_tree("/nonexistent/results") is None
+    True
+    """
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return str(folder)
+    return None
 
 
 def _imports(nb):
