@@ -24,7 +24,8 @@ def _release(args):
     if args.check:
         for path in stale:
             print(f"out of date: {path}")
-        print("student copies are in sync" if not stale else "run `mktlab release` to update them")
+        print("student copies are in sync" if not stale else
+              "run `mktlab release` to update them (it also strips run-to-run noise from solutions/)")
         return 1 if stale else 0
     print(f"released {len(stale)} changed file(s)" if stale else "nothing to release: all in sync")
     return 0

@@ -153,3 +153,25 @@ def test_tuple_assignments_and_comments_on_hidden_and_check_cells_are_accepted()
     student, keys = release_notebook(nb, "99_demo")
     assert [c.source for c in student.cells][2].splitlines()[1:] == ["m = ...", "r = ...", "d = ...", "clv_200 = ..."]
     assert HIDDEN not in nbformat.writes(student) and [q["qid"] for q in keys["questions"]] == ["clv_200"]
+
+
+def test_normalising_makes_a_re_run_a_no_op():
+    """Timestamps, widget state and ids and shifted execution counts vanish; a second pass changes nothing."""
+    from mktlab.exercises.release import normalize
+
+    path = ROOT / "solutions" / "02_marketing_mix.ipynb"
+    clean = nbformat.writes(normalize(nbformat.read(path, as_version=4)))
+    rerun = nbformat.read(path, as_version=4)
+    rerun.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {}}}}
+    widgets = 0
+    for n, cell in enumerate(rerun.cells):
+        cell.metadata["execution"] = {"iopub.status.busy": f"2026-11-30T18:{n % 60:02d}:00Z"}
+        if cell.cell_type == "code" and cell.execution_count:
+            cell.execution_count += 40
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                view["model_id"], widgets = f"{n:032x}", widgets + 1
+    assert widgets and "model_id" in nbformat.writes(rerun)
+    assert nbformat.writes(normalize(rerun)) == clean
+    assert "model_id" not in clean and "iopub" not in clean and "widget-state" not in clean

@@ -30,7 +30,7 @@ from .check import QUESTION_MIME, source_digest
 from .kinds import KINDS, protect
 
 __all__ = ["BEGIN", "END", "HIDDEN", "LOCKED_ROLES", "ReleaseError", "cell_role", "check_qid",
-           "stub_source", "question_specs", "release_notebook", "release_all"]
+           "stub_source", "assigned_names", "question_specs", "normalize", "release_notebook", "release_all"]
 
 BEGIN, END, HIDDEN = "### BEGIN SOLUTION", "### END SOLUTION", "### HIDDEN"
 LOCKED_ROLES = ("text", "setup", "check")
@@ -337,9 +337,39 @@ def question_specs(nb, lesson=""):
     return specs
 
 
-def _shows_widget(cell):
-    """Saved widget views cannot be shown without the live kernel, so the copy drops them."""
-    return any(_WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+def normalize(nb):
+    """Drop from ``nb``, in place, what changes on every run and means nothing; returns ``nb``.
+
+    Gone: execution timestamps, saved widget state, and the outputs that show
+    a widget (their model ids are new on every run, and a saved view cannot
+    be shown without the live kernel anyway).  Execution counts become those of a clean
+    top-to-bottom run (1, 2, … over the code cells that ran), so re-running a
+    notebook changes only what its cells show, and a one-word edit is a
+    one-line diff.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", execution_count=7)])
+    >>> nb.cells[0].metadata["execution"] = {"iopub.status.busy": "2026-11-30T18:00:00Z"}
+    >>> cell = normalize(nb).cells[0]
+    >>> cell.execution_count, dict(cell.metadata)
+    (1, {})
+    """
+    nb.metadata.pop("widgets", None)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.outputs = [o for o in cell.outputs if _WIDGET_MIME not in o.get("data", {})]
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output["execution_count"] = count
+        if cell.execution_count is not None:
+            cell.execution_count = count
+    return nb
 
 
 def release_notebook(solution, lesson):
@@ -348,21 +378,19 @@ def release_notebook(solution, lesson):
     ``lesson`` is the file stem; it is also the salt of the hashed keys.
     """
     specs = question_specs(solution, lesson)
-    student = copy.deepcopy(solution)
-    student.metadata.pop("widgets", None)
+    student = normalize(copy.deepcopy(solution))
     student.metadata["mktlab"] = {"lesson": lesson, "generated": f"by `mktlab release` from solutions/{lesson}.ipynb"}
     cells = []
     for index, cell in enumerate(student.cells):
         role = cell_role(cell)
         if role == "hidden":
             continue
-        cell.metadata.pop("execution", None)
         if role == "answer":
             try:
                 cell.source = stub_source(cell.source)
             except ReleaseError as err:
                 raise ReleaseError(f"{where(lesson, index, cell)}: {err}") from None
-        if role in ("answer", "check") or _shows_widget(cell):
+        if role in ("answer", "check"):
             cell.outputs, cell.execution_count = [], None
         if role in LOCKED_ROLES:
             cell.metadata.update(editable=False, deletable=False)
@@ -374,7 +402,7 @@ def release_notebook(solution, lesson):
 
 
 def release_all(solutions_dir, notebooks_dir, keys_dir, check=False):
-    """Release every ``NN_*.ipynb`` in ``solutions_dir``.
+    """Release every ``NN_*.ipynb`` in ``solutions_dir``, normalising the solution in place (:func:`normalize`).
 
     With ``check=True`` nothing is written; returns the list of files that are
     missing or out of date (empty when all is in sync).
@@ -384,8 +412,10 @@ def release_all(solutions_dir, notebooks_dir, keys_dir, check=False):
     stale = []
     for path in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb")):
         lesson = path.stem
-        student, keys = release_notebook(nbformat.read(path, as_version=4), lesson)
-        outputs = {Path(notebooks_dir) / path.name: nbformat.writes(student) + "\n",
+        solution = normalize(nbformat.read(path, as_version=4))
+        student, keys = release_notebook(solution, lesson)
+        outputs = {path: nbformat.writes(solution) + "\n",
+                   Path(notebooks_dir) / path.name: nbformat.writes(student) + "\n",
                    Path(keys_dir) / f"{lesson}.json": json.dumps(keys, indent=1, ensure_ascii=False) + "\n"}
         for target, text in outputs.items():
             current = target.read_text(encoding="utf-8") if target.exists() else None
