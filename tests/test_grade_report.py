@@ -185,3 +185,10 @@ def test_the_readme_example_folders_are_ignored_by_git():
     paths = ["submissions/wang_li/01_marketing_concepts.ipynb", "results/gradebook.csv"]
     run = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=root, capture_output=True, text=True)
     assert run.stdout.split() == paths
+
+
+def test_feedback_shows_the_students_own_answer_and_never_the_key(first, course):
+    """Di answered 1970: her page shows 1970 beside the verdict, and nowhere the key's 1983."""
+    page = (course / "out" / "feedback" / "di.html").read_text(encoding="utf-8")
+    assert re.search(r"<td>year</td><td><code>1970</code></td><td>0 / 1</td>", page)
+    assert "1983" not in page

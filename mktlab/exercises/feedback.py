@@ -5,9 +5,12 @@ never shows an answer key or a hidden test case.
 """
 from __future__ import annotations
 
+import json
 from html import escape
 
-__all__ = ["feedback_html", "STATUS_NOTES"]
+from .answers import UNANSWERED
+
+__all__ = ["feedback_html", "answer_text", "STATUS_NOTES"]
 
 #: What each gradebook status means, in words a student can act on.
 STATUS_NOTES = {
@@ -31,7 +34,7 @@ table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ccc;
 .correct{{color:#1a7f37}}.partial,.incorrect,.invalid{{color:#b35900}}.unanswered{{color:#666}}</style></head>
 <body><h1>{title}</h1>
 <p>Status: <b>{status}</b>. Total: <b>{total:g} of {max:g}</b> points.{note}{flags}</p>
-<table><tr><th>Question</th><th>Points</th><th>Feedback</th></tr>
+<table><tr><th>Question</th><th>Your answer</th><th>Points</th><th>Feedback</th></tr>
 {rows}
 </table>
 <p><small>"Correct" means your answer matched the answer key. Questions that ask for a function
@@ -40,21 +43,49 @@ were also run on test cases that are not shown.</small></p>
 """
 
 
+def answer_text(answer, key, limit=160):
+    """A student's plain answer as short text: numbers to the asked decimals, nothing for a function.
+
+    A function's captured results include its hidden cases, so they are never shown.
+
+    Examples
+    --------
+    >>> answer_text(22.22222222222222, {"kind": "number", "decimals": 2})
+    '22.22'
+    >>> answer_text(["a", "b"], {"kind": "choice"}), answer_text({"__unanswered__": True}, {"kind": "order"})
+    ('["a", "b"]', '')
+    >>> answer_text({"__function__": True, "results": [3]}, {"kind": "function"})
+    ''
+    """
+    kind = key["kind"]
+    if answer is None or answer == UNANSWERED or kind == "function" or (type(answer) is dict and "__invalid__" in answer):
+        return ""
+    if kind == "number" and type(answer) in (int, float):
+        return f"{answer:.{key.get('decimals', 0)}f}"
+    if type(answer) is dict and "__table__" in answer:
+        text = "a table: " + json.dumps(answer.get("data"), ensure_ascii=False)
+    else:
+        text = json.dumps(answer, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def feedback_html(result, lesson):
     """The HTML report for one :class:`~mktlab.exercises.grade.Result`.
 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> lesson = NS(stem="01_demo", keys={"q": {"points": 2}}, max_points=2)
-    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[],
+    >>> lesson = NS(stem="01_demo", keys={"q": {"points": 2, "kind": "truefalse"}}, max_points=2)
+    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[], answers={"q": [True, "<i>"]},
     ...             points={"q": 1}, verdicts={"q": (0.5, "partial", "not yet: 1 of 2 right.")})
     >>> page = feedback_html(result, lesson)
-    >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page
+    >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page and "[true, &quot;&lt;i&gt;&quot;]" in page
     True
     """
     rows = "\n".join(
-        f'<tr class="{escape(v[1])}"><td>{escape(q)}</td><td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
+        f'<tr class="{escape(v[1])}"><td>{escape(q)}</td>'
+        f'<td><code>{escape(answer_text(result.answers.get(q), lesson.keys[q]))}</code></td>'
+        f'<td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
         f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
         for q, v in result.verdicts.items())
     flags = f" Notes: {escape('; '.join(result.flags))}." if result.flags else ""

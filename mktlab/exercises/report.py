@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from html import escape
 
+from .feedback import answer_text
 from .kinds import Verdict
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
@@ -148,16 +148,16 @@ def status_counts(results):
     return dict(Counter(r.status for r in results).most_common())
 
 
-def _answer_text(answer, verdict, kind):
-    if kind == "function" or verdict[1] == "invalid" or answer is None:
-        return verdict[2]
-    if isinstance(answer, dict) and "__table__" in answer:
-        return "a table: " + json.dumps(answer.get("data"), ensure_ascii=False)
-    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+def _answer_text(answer, verdict, key):
+    if key["kind"] == "function" or verdict[1] == "invalid" or answer is None:
+        return verdict[2][:160]
+    return answer_text(answer, key)
 
 
 def wrong_answers(results, lesson, top=3):
     """``{qid: [(answer text, count), …]}``: the most common answers that did not earn full points.
+
+    Numbers are rounded to the decimals the question asks for, so near-equal wrong answers count together.
 
     Examples
     --------
@@ -167,6 +167,11 @@ def wrong_answers(results, lesson, top=3):
     ...         for y in (1960, 1960, 1983, 1985)]
     >>> wrong_answers(rows, lesson)
     {'year': [('1960', 2), ('1985', 1)]}
+    >>> lesson = NS(keys={"share": {"kind": "number", "decimals": 2}})
+    >>> rows = [NS(answers={"share": s}, verdicts={"share": Verdict(0, "incorrect", "")})
+    ...         for s in (22.22222222222222, 22.2249, 0.5)]
+    >>> wrong_answers(rows, lesson)
+    {'share': [('22.22', 2), ('0.50', 1)]}
     """
     found = {}
     for qid, key in lesson.keys.items():
@@ -175,8 +180,7 @@ def wrong_answers(results, lesson, top=3):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
                 continue
-            text = _answer_text(r.answers.get(qid), verdict, key["kind"])
-            counts[text if len(text) <= 160 else text[:157] + "…"] += 1
+            counts[_answer_text(r.answers.get(qid), verdict, key)] += 1
         found[qid] = counts.most_common(top)
     return found
 
