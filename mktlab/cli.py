@@ -33,7 +33,8 @@ def _release(args):
 
 def _grade(args):
     from .exercises.feedback import feedback_html
-    from .exercises.grade import Limits, find_lesson, git_work_tree, grade_class, gradebook_csv, write_atomic
+    from .exercises.grade import (Limits, excuse_new_questions, find_lesson, git_work_tree, grade_class,
+                                  gradebook_csv, write_atomic)
     from .exercises.progress import Progress
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
@@ -78,6 +79,8 @@ def _grade(args):
                           on_result=lambda result, total: progress[0].update(result),
                           cache_dir=out / ".cache", reuse=not args.fresh)
     progress and progress[0].close()
+    if not args.count_new_questions:
+        excuse_new_questions(results, lesson)
     if not results:
         print(f"mktlab grade: warning: {submissions} has no student folders", file=sys.stderr)
     manual = any(k["kind"] == "manual" for k in lesson.keys.values())
@@ -132,6 +135,8 @@ def main(argv=None):
                        help="larger notebook files are not graded (default 50)")
     grade.add_argument("--fresh", action="store_true", help="grade everything again (OUT/.cache is not reused)")
     grade.add_argument("--no-sandbox", action="store_true", help="do not confine kernels with Landlock")
+    grade.add_argument("--count-new-questions", action="store_true",
+                       help="questions added since a student's copy was released count (default: excused)")
     grade.set_defaults(run=_grade)
     args = parser.parse_args(argv)
     return args.run(args)

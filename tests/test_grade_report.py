@@ -5,6 +5,7 @@ fast; it lives in a temporary ``solutions/`` folder given with ``--solutions``.
 """
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -192,3 +193,37 @@ def test_feedback_shows_the_students_own_answer_and_never_the_key(first, course)
     page = (course / "out" / "feedback" / "di.html").read_text(encoding="utf-8")
     assert re.search(r"<td>year</td><td><code>1970</code></td><td>0 / 1</td>", page)
     assert "1983" not in page
+
+
+def test_a_notebook_from_an_earlier_release_is_recognised_and_new_questions_are_excused(tmp_path):
+    """Lesson revised after hand-out (an essay added): the old copy is flagged 'earlier release (missing: essay)',
+    no locked cell counts as deleted, and the essay is excused unless --count-new-questions is given."""
+    from mktlab.exercises.release import release_all
+
+    sols, copies, keys, subs = (tmp_path / d for d in ("solutions", "notebooks", "keys", "submissions"))
+    sols.mkdir()
+    revised = solution()
+    first = nbformat.v4.new_notebook(cells=revised.cells[:6])  # the year question only
+    nbformat.write(first, sols / f"{STEM}.ipynb")
+    release_all(sols, copies, keys)
+    handed_out = nbformat.read(copies / f"{STEM}.ipynb", as_version=4)
+    next(c for c in handed_out.cells if c.source.endswith("year = ...")).source = "year = 1983"
+    (subs / "ann").mkdir(parents=True)
+    nbformat.write(handed_out, subs / "ann" / f"{STEM}.ipynb")
+    nbformat.write(revised, sols / f"{STEM}.ipynb")
+    release_all(sols, copies, keys)
+    history = json.loads((sols / "releases" / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert [e["questions"] for e in history] == [["year"], ["year", "essay"]]
+    assert handed_out.metadata["mktlab"]["release"] == history[0]["release"]
+
+    def row(*extra):
+        assert main(["--solutions", str(sols), "grade", "1", str(subs), "--out", str(tmp_path / "out"), *extra]) == 0
+        return next(csv.DictReader(open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8")))
+
+    excused = row()
+    assert f"earlier release {history[0]['release']} (missing: essay)" in excused["flags"]
+    assert "deleted" not in excused["flags"]
+    assert (excused["year"], excused["essay"], excused["total"], excused["max"]) == ("1", "excused", "1", "1")
+    assert "<b>1 of 1</b> points" in (tmp_path / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
+    counted = row("--count-new-questions")
+    assert (counted["essay"], counted["total"], counted["max"]) == ("0", "1", "3")

@@ -76,7 +76,7 @@ def feedback_html(result, lesson):
     --------
     >>> from types import SimpleNamespace as NS
     >>> lesson = NS(stem="01_demo", keys={"q": {"points": 2, "kind": "truefalse"}}, max_points=2)
-    >>> result = NS(student="Ann <b>", status="ok", total=1, flags=[], answers={"q": [True, "<i>"]},
+    >>> result = NS(student="Ann <b>", status="ok", total=1, out_of=2, flags=[], answers={"q": [True, "<i>"]},
     ...             points={"q": 1}, verdicts={"q": (0.5, "partial", "not yet: 1 of 2 right.")})
     >>> page = feedback_html(result, lesson)
     >>> "Ann &lt;b&gt;" in page and "1 of 2 right" in page and "[true, &quot;&lt;i&gt;&quot;]" in page
@@ -92,4 +92,4 @@ def feedback_html(result, lesson):
     note = STATUS_NOTES.get(result.status, "The notebook could not be run to the end.")
     note = f" {escape(note)}" if note else ""
     return _PAGE.format(title=escape(f"{lesson.stem}: feedback for {result.student}"), status=escape(result.status),
-                        total=result.total, max=lesson.max_points, note=note, flags=flags, rows=rows)
+                        total=result.total, max=result.out_of, note=note, flags=flags, rows=rows)

@@ -45,10 +45,11 @@ from .kinds import Verdict, judge, protect
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 
 __all__ = ["Lesson", "Limits", "Result", "find_lesson", "read_submission", "grade_submission", "grade_class",
-           "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "ENGINE_VERSION"]
+           "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
+           "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 _CAPTURE_IMPORT = "from mktlab.exercises.check import capture as _mktlab_capture"
 _TIMEOUT_ERROR = "CellTimeout"
 _CACHE_DIR = ".cache"
@@ -77,6 +78,7 @@ class Lesson:
     keys: dict  # qid -> protected key with hidden cases
     salt: str
     preload: tuple = ()  # modules the lesson imports, imported once per worker
+    history: dict = field(default_factory=dict)  # release id -> {"questions": [...], "locked": [cell ids]}
 
     @property
     def max_points(self):
@@ -102,6 +104,8 @@ class Result:
     answers: dict = field(default_factory=dict)  # qid -> the plain answer captured
     notebook: str = ""  # the file graded, relative to the student's folder
     sha256: str = ""
+    new_questions: list = field(default_factory=list)  # added to the lesson since the student's copy was released
+    out_of: float = 0.0  # the points this student could earn (less when new questions are excused)
     cached: bool = False
 
     @property
@@ -137,7 +141,22 @@ def find_lesson(solutions_dir, lesson):
     stem = matches[0].stem
     reference, _ = release_notebook(solution, stem)
     keys = {qid: protect(spec, stem, hidden=True) for qid, spec in question_specs(solution).items()}
-    return Lesson(stem, reference, keys, stem, preload=_imports(reference))
+    log = matches[0].parent / "releases" / f"{stem}.json"
+    history = {e["release"]: e for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
+    return Lesson(stem, reference, keys, stem, preload=_imports(reference), history=history)
+
+
+def excuse_new_questions(results, lesson):
+    """Questions added since a student's copy was released no longer count for that student.
+
+    They leave the student's verdicts, points and maximum (``out_of``); the
+    gradebook shows them as ``excused``.
+    """
+    for r in results:
+        for qid in r.new_questions:
+            if r.verdicts.pop(qid, None) is not None:
+                r.out_of -= lesson.keys[qid]["points"]
+            r.points.pop(qid, None)
 
 
 def git_work_tree(path):
@@ -271,6 +290,14 @@ def _lesson_of(submission, lesson):
     return None
 
 
+def _earlier_release(submission, lesson):
+    """The history entry of the earlier release ``submission`` was made from, or ``None``."""
+    meta = submission.get("metadata", {}).get("mktlab", {})
+    stamp = meta.get("release") if isinstance(meta, dict) else None
+    current = lesson.reference.metadata.get("mktlab", {}).get("release")
+    return lesson.history.get(stamp) if isinstance(stamp, str) and stamp != current else None
+
+
 def _prepare(submission, lesson):
     """The notebook to run, the flags, and which cell index captures which question.
 
@@ -300,14 +327,18 @@ def _prepare(submission, lesson):
             extra[anchor].append(cell)
     locked = [i for i, ref in enumerate(ref_cells) if cell_role(ref) in LOCKED_ROLES]
     if locked and not any(i in mine for i in locked):
-        return None, ["no cell of this lesson was found"], {}
+        return None, ["no cell of this lesson was found"], {}, []
     flags, cells = [], list(extra[None])
     edited = deleted = 0
+    earlier = _earlier_release(submission, lesson)
+    new = [q for q in lesson.keys if earlier and q not in earlier["questions"]]
+    if earlier:
+        flags.append(f"earlier release {earlier['release']}" + (f" (missing: {', '.join(new)})" if new else ""))
     for i, ref in enumerate(ref_cells):
         theirs = mine.get(i)
         if cell_role(ref) in LOCKED_ROLES:
             if theirs is None:
-                deleted += 1
+                deleted += earlier is None or ref.get("id") in earlier["locked"]
             elif theirs.source != ref.source:
                 edited += 1
             cells.append(ref)
@@ -339,7 +370,7 @@ def _prepare(submission, lesson):
     nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "cells": run,
                              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                          "language": "python"}}})
-    return nb, flags, captures
+    return nb, flags, captures, new
 
 
 # --- running a notebook --------------------------------------------------------------
@@ -533,6 +564,7 @@ def _finish(result, lesson, answers=None):
     result.verdicts = _judge_all(lesson, answers or {})
     result.points = {q: round(v.fraction * lesson.keys[q]["points"], 3) for q, v in result.verdicts.items()}
     result.answers = {q: a for q, a in (answers or {}).items() if q in lesson.keys}
+    result.out_of = lesson.max_points
     return result
 
 
@@ -541,8 +573,8 @@ def grade_notebook(student, nb, lesson, limits, factory):
     start = time.monotonic()
     result = Result(student)
     wrong = _lesson_of(nb, lesson)
-    prepared = (None, [wrong], {}) if wrong else _prepare(nb, lesson)
-    run, flags, captures = prepared
+    prepared = (None, [wrong], {}, []) if wrong else _prepare(nb, lesson)
+    run, flags, captures, result.new_questions = prepared
     answers = {}
     if run is None:
         result.status, result.flags = "wrong lesson", flags
@@ -867,17 +899,20 @@ def _run_pool(tasks, lesson, limits, jobs, fingerprint, cache_dir, done, suspect
 def gradebook_csv(results, lesson):
     """The gradebook as CSV text: one row per student.
 
-    A question the instructor still has to grade by hand shows ``pending``.
+    A question the instructor still has to grade by hand shows ``pending``; one
+    added since the student's copy was released and not counted, ``excused``
+    (the row's ``max`` then leaves it out).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "status", *lesson.keys, "total", "max", "flags", "seconds"])
     for r in results:
-        cells = ["pending" if r.verdicts.get(q, (0, ""))[1] == "pending" else f"{r.points[q]:g}" for q in lesson.keys]
+        cells = ["excused" if q not in r.points else "pending" if r.verdicts[q][1] == "pending" else f"{r.points[q]:g}"
+                 for q in lesson.keys]
         flags = list(r.flags)
         if r.pending:
             flags.append(f"pending: {len(r.pending)} question(s) to grade by hand")
-        writer.writerow([r.student, r.status, *cells, f"{r.total:g}", f"{lesson.max_points:g}", "; ".join(flags),
+        writer.writerow([r.student, r.status, *cells, f"{r.total:g}", f"{r.out_of:g}", "; ".join(flags),
                          f"{r.seconds:.2f}"])
     return buffer.getvalue()
 

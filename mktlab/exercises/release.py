@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -30,7 +31,8 @@ from .check import QUESTION_MIME, source_digest
 from .kinds import KINDS, protect
 
 __all__ = ["BEGIN", "END", "HIDDEN", "LOCKED_ROLES", "ReleaseError", "cell_role", "check_qid",
-           "stub_source", "assigned_names", "question_specs", "normalize", "release_notebook", "release_all"]
+           "stub_source", "assigned_names", "question_specs", "normalize", "release_entry",
+           "with_release", "release_notebook", "release_all"]
 
 BEGIN, END, HIDDEN = "### BEGIN SOLUTION", "### END SOLUTION", "### HIDDEN"
 LOCKED_ROLES = ("text", "setup", "check")
@@ -372,6 +374,40 @@ def normalize(nb):
     return nb
 
 
+def release_entry(student, questions):
+    """What the grader must know of one release: its id, its questions and its locked cells' ids.
+
+    The id is a digest of the copy's cells (ids, types and sources) and its
+    questions, so releasing the same lesson twice gives the same id.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title", id="t1")])
+    >>> nb.cells[0].metadata["mktlab"] = {"role": "text"}
+    >>> entry = release_entry(nb, ["year"])
+    >>> entry["questions"], entry["locked"], len(entry["release"])
+    (['year'], ['t1'], 12)
+    """
+    cells = [[c.get("id"), c.cell_type, c.source] for c in student.cells]
+    text = json.dumps({"cells": cells, "questions": list(questions)}, ensure_ascii=False)
+    return {"release": hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], "questions": list(questions),
+            "locked": [c.get("id") for c in student.cells if c.metadata.get("mktlab", {}).get("role") in LOCKED_ROLES]}
+
+
+def with_release(history, entry):
+    """``history`` (a list of release entries, oldest first) with ``entry`` added unless it is there.
+
+    Examples
+    --------
+    >>> with_release([{"release": "a"}], {"release": "b"})
+    [{'release': 'a'}, {'release': 'b'}]
+    >>> with_release([{"release": "a"}], {"release": "a"})
+    [{'release': 'a'}]
+    """
+    return history if any(e["release"] == entry["release"] for e in history) else [*history, entry]
+
+
 def release_notebook(solution, lesson):
     """Return ``(student notebook, protected keys)`` for a solution notebook.
 
@@ -397,12 +433,17 @@ def release_notebook(solution, lesson):
         cell.metadata["mktlab"] = {"role": role}
         cells.append(cell)
     student.cells = cells
+    student.metadata["mktlab"]["release"] = release_entry(student, specs)["release"]
     keys = {"lesson": lesson, "salt": lesson, "questions": [protect(s, lesson) for s in specs.values()]}
     return student, keys
 
 
 def release_all(solutions_dir, notebooks_dir, keys_dir, check=False):
     """Release every ``NN_*.ipynb`` in ``solutions_dir``, normalising the solution in place (:func:`normalize`).
+
+    Each release is also recorded in ``solutions_dir/releases/NN_*.json`` (see
+    :func:`release_entry`), so the grader recognises a notebook handed out
+    before a lesson was revised.
 
     With ``check=True`` nothing is written; returns the list of files that are
     missing or out of date (empty when all is in sync).
@@ -414,7 +455,11 @@ def release_all(solutions_dir, notebooks_dir, keys_dir, check=False):
         lesson = path.stem
         solution = normalize(nbformat.read(path, as_version=4))
         student, keys = release_notebook(solution, lesson)
+        log = Path(solutions_dir) / "releases" / f"{lesson}.json"
+        history = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
+        history = with_release(history, release_entry(student, [q["qid"] for q in keys["questions"]]))
         outputs = {path: nbformat.writes(solution) + "\n",
+                   log: json.dumps(history, indent=1, ensure_ascii=False) + "\n",
                    Path(notebooks_dir) / path.name: nbformat.writes(student) + "\n",
                    Path(keys_dir) / f"{lesson}.json": json.dumps(keys, indent=1, ensure_ascii=False) + "\n"}
         for target, text in outputs.items():

@@ -107,18 +107,22 @@ def lms_csv(results, lesson):
     """Grades for Moodle's CSV import: ``Username``, the lesson's total, ``Feedback``.
 
     A row with questions still to grade by hand has an empty grade (Moodle then
-    records no grade); a student without a notebook gets 0.
+    records no grade); a student without a notebook gets 0.  A student whose
+    maximum is smaller (questions added since their copy was released are
+    excused) gets the total scaled to the lesson's maximum.
 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
     >>> lesson = NS(stem="01_demo", max_points=9)
-    >>> rows = [NS(student="ann", status="ok", total=7.5, pending=[], flags=[]),
-    ...         NS(student="bo", status="missing notebook", total=0, pending=[], flags=[])]
+    >>> rows = [NS(student="ann", status="ok", total=7.5, out_of=9, pending=[], flags=[]),
+    ...         NS(student="bo", status="missing notebook", total=0, out_of=9, pending=[], flags=[]),
+    ...         NS(student="cy", status="ok", total=4, out_of=6, pending=[], flags=[])]
     >>> print(lms_csv(rows, lesson))
     Username,01_demo,Feedback
     ann,7.5,7.5 of 9 points.
     bo,0,0 of 9 points (missing notebook).
+    cy,6,4 of 6 points.
     <BLANKLINE>
     """
     buffer = io.StringIO()
@@ -129,7 +133,8 @@ def lms_csv(results, lesson):
             writer.writerow([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
             continue
         note = "" if r.status == "ok" else f" ({r.status})"
-        writer.writerow([r.student, f"{r.total:g}", f"{r.total:g} of {lesson.max_points:g} points{note}."])
+        grade = r.total * lesson.max_points / r.out_of if r.out_of else r.total
+        writer.writerow([r.student, f"{round(grade, 3):g}", f"{r.total:g} of {r.out_of:g} points{note}."])
     return buffer.getvalue()
 
 
