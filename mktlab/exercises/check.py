@@ -72,13 +72,15 @@ def source_digest(source):
 
 
 def _running_cell_digest():
-    """The digest of the notebook cell being run, or ``None`` outside IPython."""
+    """The digest of the notebook cell being run (the code of the kernel's current request), or ``None``."""
     try:
         from IPython import get_ipython
     except ImportError:
         return None
-    history = getattr(getattr(get_ipython(), "history_manager", None), "input_hist_raw", None)
-    return source_digest(history[-1]) if history else None
+    kernel = getattr(get_ipython(), "kernel", None)
+    request = kernel.get_parent() if kernel is not None and hasattr(kernel, "get_parent") else None
+    code = (request or {}).get("content", {}).get("code")
+    return source_digest(code) if isinstance(code, str) else None
 
 
 class _Registered:
