@@ -176,3 +176,11 @@ def test_normalising_makes_a_re_run_a_no_op():
     assert widgets and "model_id" in nbformat.writes(rerun)
     assert nbformat.writes(normalize(rerun)) == clean
     assert "model_id" not in clean and "iopub" not in clean and "widget-state" not in clean
+
+
+def test_a_mistake_that_is_the_right_answer_stops_release():
+    """Listing the right answer among the mistakes would tell a correct student they are wrong."""
+    spec = {"qid": "clv_200", "kind": "number", "points": 1, "hint": "", "answer": 1000, "decimals": 0,
+            "mistakes": [[1000.4, "use a fraction"]]}
+    with pytest.raises(ReleaseError, match="question 'clv_200': the listed mistake 1000.4 is accepted as the right"):
+        release_notebook(tiny_solution(spec=spec), "99_demo")

@@ -120,33 +120,44 @@ class Exercises:
             self._problem = f"the answer keys for {lesson} could not be read ({type(err).__name__})"
 
     # -- registration, used by the hidden cells of a solution notebook ---------
-    def _register(self, kind, qid, points, hint, **fields):
+    def _register(self, kind, qid, points, hint, mistakes=None, **fields):
         spec = {"qid": qid, "kind": kind, "points": points, "hint": hint, **fields}
+        if mistakes:  # predictable wrong answers, each with a targeted hint; the key stores them hashed
+            pairs = mistakes.items() if isinstance(mistakes, dict) else mistakes
+            spec["mistakes"] = [[to_plain(wrong), why] for wrong, why in pairs]
         cell = _running_cell_digest()
         if cell:
             spec["cell"] = cell  # what made this key: release refuses a key whose cell has changed since
         self._specs[qid] = spec
         return _Registered(spec)
 
-    def number(self, qid, answer, decimals=0, points=1, hint=""):
-        """A number, accepted within one unit of its last asked-for decimal place."""
-        return self._register("number", qid, points, hint, answer=to_plain(answer), decimals=decimals)
+    def number(self, qid, answer, decimals=0, points=1, hint="", mistakes=None):
+        """A number, accepted within one unit of its last asked-for decimal place.
 
-    def choice(self, qid, options, answer, points=1, hint=""):
-        """One option label, or a list of labels when ``answer`` is a list (multiple choice)."""
-        return self._register("choice", qid, points, hint, options=list(options), answer=to_plain(answer))
+        ``mistakes`` maps predictable wrong answers to a targeted hint, e.g.
+        ``{12345: "the discount rate is a fraction: 0.08, not 8"}``; the key
+        stores them hashed, like the answer.
+        """
+        return self._register("number", qid, points, hint, mistakes, answer=to_plain(answer), decimals=decimals)
 
-    def truefalse(self, qid, answer, points=1, hint=""):
+    def choice(self, qid, options, answer, points=1, hint="", mistakes=None):
+        """One option label, or a list of labels when ``answer`` is a list (multiple choice).
+
+        ``mistakes`` maps a wrong label (or list of labels) to a targeted hint, as for :meth:`number`.
+        """
+        return self._register("choice", qid, points, hint, mistakes, options=list(options), answer=to_plain(answer))
+
+    def truefalse(self, qid, answer, points=1, hint="", mistakes=None):
         """A list of True/False values, one per statement; partial credit per statement."""
-        return self._register("truefalse", qid, points, hint, answer=[bool(a) for a in answer])
+        return self._register("truefalse", qid, points, hint, mistakes, answer=[bool(a) for a in answer])
 
-    def order(self, qid, answer, points=1, hint=""):
+    def order(self, qid, answer, points=1, hint="", mistakes=None):
         """Items in the right order; full credit only for the whole order."""
-        return self._register("order", qid, points, hint, answer=list(answer))
+        return self._register("order", qid, points, hint, mistakes, answer=list(answer))
 
-    def match(self, qid, answer, points=1, hint=""):
+    def match(self, qid, answer, points=1, hint="", mistakes=None):
         """A dict pairing each left item with its right item; partial credit per pair."""
-        return self._register("match", qid, points, hint, answer=dict(answer))
+        return self._register("match", qid, points, hint, mistakes, answer=dict(answer))
 
     def table(self, qid, answer, decimals=6, points=1, hint=""):
         """A pandas Series or DataFrame, compared on labels and values rounded to ``decimals``."""

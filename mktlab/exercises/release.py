@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 
 from .check import QUESTION_MIME, source_digest
-from .kinds import KINDS, protect
+from .kinds import KINDS, judge, protect
 
 __all__ = ["BEGIN", "END", "HIDDEN", "LOCKED_ROLES", "ReleaseError", "cell_role", "check_qid",
            "stub_source", "assigned_names", "question_specs", "normalize", "release_entry",
@@ -253,9 +253,12 @@ def _spec_problem(spec):
     if kind == "function" and not spec.get("cases"):
         return "ex.function needs at least one shown case, cases=[(args, expected)]"
     try:
-        protect(spec, "check")
+        key = protect(spec, "check")
     except Exception as err:  # any malformed field
         return f"this key cannot be stored ({type(err).__name__}: {err}): check the arguments of ex.{kind}"
+    right = [wrong for wrong, _ in spec.get("mistakes", []) if judge(key, "check", wrong).state == "correct"]
+    if right:
+        return f"the listed mistake {right[0]!r} is accepted as the right answer: remove it from mistakes"
     return ""
 
 
