@@ -1,4 +1,4 @@
-"""The command line: ``mktlab release`` and ``mktlab grade``.
+"""The command line: ``mktlab release``, ``mktlab new-exercise`` and ``mktlab grade``.
 
 It only parses arguments and calls the exercise engine.
 """
@@ -8,6 +8,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from .exercises.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,6 +109,24 @@ def _grade(args):
     return 0
 
 
+def _new_exercise(args):
+    import nbformat
+
+    from .exercises.authoring import add_exercise
+    from .exercises.grade import find_lesson_path
+
+    try:
+        path = find_lesson_path(args.solutions, args.lesson)
+        nb = add_exercise(nbformat.read(path, as_version=4), args.kind, args.name, args.after)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"mktlab new-exercise: {err}", file=sys.stderr)
+        return 2
+    nbformat.write(nb, path)
+    print(f"added a {args.kind} exercise {args.name!r} after {args.after!r} in {path}: open it, replace each TODO, "
+          "run it top to bottom, save it, then run `mktlab release`")
+    return 0
+
+
 def _cores():
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -122,6 +142,12 @@ def main(argv=None):
     release.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="where student copies go")
     release.add_argument("--check", action="store_true", help="exit 1 if any student copy is out of date")
     release.set_defaults(run=_release)
+    new = sub.add_parser("new-exercise", help="add the cells of a new exercise to a solution notebook")
+    new.add_argument("lesson", help="lesson number (5 or 05) or file stem")
+    new.add_argument("kind", choices=list(KINDS), help="the kind of exercise")
+    new.add_argument("name", help="the question's name, also the variable students assign (e.g. clv_200)")
+    new.add_argument("--after", required=True, help="the question after whose check cell it goes")
+    new.set_defaults(run=_new_exercise)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
     grade.add_argument("submissions", help="folder with one sub-folder per student")

@@ -44,7 +44,7 @@ from .check import ANSWER_MIME
 from .kinds import Verdict, judge, protect
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 
-__all__ = ["Lesson", "Limits", "Result", "find_lesson", "read_submission", "grade_submission", "grade_class",
+__all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission", "grade_class",
            "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
            "ENGINE_VERSION"]
 
@@ -129,19 +129,24 @@ class Result:
         return cls(**data)
 
 
-def find_lesson(solutions_dir, lesson):
-    """Load lesson ``lesson`` ("1", "01" or the file stem) from ``solutions_dir``."""
-    nbformat = _nbformat()
+def find_lesson_path(solutions_dir, lesson):
+    """The solution notebook of lesson ``lesson`` ("1", "01" or the file stem) in ``solutions_dir``."""
     lesson = str(lesson)
     matches = [p for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
                if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
     if len(matches) != 1:
         raise FileNotFoundError(f"no lesson {lesson!r} in {solutions_dir}")
-    solution = nbformat.read(matches[0], as_version=4)
-    stem = matches[0].stem
+    return matches[0]
+
+
+def find_lesson(solutions_dir, lesson):
+    """Load lesson ``lesson`` ("1", "01" or the file stem) from ``solutions_dir``."""
+    path = find_lesson_path(solutions_dir, lesson)
+    solution = _nbformat().read(path, as_version=4)
+    stem = path.stem
     reference, _ = release_notebook(solution, stem)
     keys = {qid: protect(spec, stem, hidden=True) for qid, spec in question_specs(solution).items()}
-    log = matches[0].parent / "releases" / f"{stem}.json"
+    log = path.parent / "releases" / f"{stem}.json"
     history = {e["release"]: e for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
     return Lesson(stem, reference, keys, stem, preload=_imports(reference), history=history)
 

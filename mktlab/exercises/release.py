@@ -35,6 +35,7 @@ __all__ = ["BEGIN", "END", "HIDDEN", "LOCKED_ROLES", "ReleaseError", "cell_role"
            "with_release", "release_notebook", "release_all"]
 
 BEGIN, END, HIDDEN = "### BEGIN SOLUTION", "### END SOLUTION", "### HIDDEN"
+TODO = "TODO"  # the placeholders of a new exercise (see mktlab.exercises.authoring); release refuses them
 LOCKED_ROLES = ("text", "setup", "check")
 _STUB_NOTE = "# Your answer: replace each ... below."
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -312,12 +313,21 @@ def _check_answer(spec, answers, at, lesson):
                            f"the hidden and check cells{also}")
 
 
+def _unfinished(nb, lesson):
+    """Refuse a prompt, answer or key cell that still holds a TODO placeholder."""
+    for index, cell in enumerate(nb.cells):
+        if TODO in cell.source and cell_role(cell) in ("text", "answer", "hidden"):
+            raise ReleaseError(f"{where(lesson, index, cell)}: this cell still says {TODO}: replace each "
+                               f"placeholder, then {_RERUN}")
+
+
 def question_specs(nb, lesson=""):
     """The answer keys registered by the hidden cells, read from their stored outputs.
 
     Each question is checked end to end (see the module's notes); a
     :class:`ReleaseError` names the lesson, cell and question and says what to do.
     """
+    _unfinished(nb, lesson)
     specs, at_cell = _hidden_specs(nb, lesson)
     checks, answers = {}, []
     for index, cell in enumerate(nb.cells):
