@@ -215,10 +215,17 @@ def test_a_notebook_from_an_earlier_release_is_recognised_and_new_questions_are_
     history = json.loads((sols / "releases" / f"{STEM}.json").read_text(encoding="utf-8"))
     assert [e["questions"] for e in history] == [["year"], ["year", "essay"]]
     assert handed_out.metadata["mktlab"]["release"] == history[0]["release"]
+    forged = nbformat.read(copies / f"{STEM}.ipynb", as_version=4)  # the new copy claiming the old stamp
+    forged.metadata["mktlab"]["release"] = history[0]["release"]
+    (subs / "bo").mkdir()
+    nbformat.write(forged, subs / "bo" / f"{STEM}.ipynb")
 
     def row(*extra):
         assert main(["--solutions", str(sols), "grade", "1", str(subs), "--out", str(tmp_path / "out"), *extra]) == 0
-        return next(csv.DictReader(open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8")))
+        rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "gradebook.csv", newline="",
+                                                              encoding="utf-8"))}
+        assert (rows["bo"]["essay"], rows["bo"]["max"]) == ("0", "3")  # it has the essay's cells: not excused
+        return rows["ann"]
 
     excused = row()
     assert f"earlier release {history[0]['release']} (missing: essay)" in excused["flags"]

@@ -44,8 +44,8 @@ from .check import ANSWER_MIME
 from .kinds import Verdict, judge, protect
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 
-__all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission", "grade_class",
-           "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
+__all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission",
+           "grade_class", "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
            "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
@@ -336,7 +336,9 @@ def _prepare(submission, lesson):
     flags, cells = [], list(extra[None])
     edited = deleted = 0
     earlier = _earlier_release(submission, lesson)
-    new = [q for q in lesson.keys if earlier and q not in earlier["questions"]]
+    checks = {check_qid(c.source): i for i, c in enumerate(ref_cells) if cell_role(c) == "check"}
+    # a question is new to this student only if their notebook lacks its check cell (a stamp alone proves nothing)
+    new = [q for q in lesson.keys if earlier and q not in earlier["questions"] and checks.get(q) not in mine]
     if earlier:
         flags.append(f"earlier release {earlier['release']}" + (f" (missing: {', '.join(new)})" if new else ""))
     for i, ref in enumerate(ref_cells):
