@@ -28,9 +28,8 @@ SPECS = [{"qid": "year", "kind": "number", "points": 1, "hint": "", "answer": 19
 
 def hidden_cell(source, spec):
     """A hidden cell with the key it stores when run (the key records the digest of its source)."""
-    v4 = nbformat.v4
-    return v4.new_code_cell(source, outputs=[v4.new_output("display_data",
-                                                           data={QUESTION_MIME: {**spec, "cell": source_digest(source)}})])
+    output = nbformat.v4.new_output("display_data", data={QUESTION_MIME: {**spec, "cell": source_digest(source)}})
+    return nbformat.v4.new_code_cell(source, outputs=[output])
 
 
 def solution():

@@ -58,7 +58,8 @@ def answer_text(answer, key, limit=160):
     ''
     """
     kind = key["kind"]
-    if answer is None or answer == UNANSWERED or kind == "function" or (type(answer) is dict and "__invalid__" in answer):
+    refused = type(answer) is dict and "__invalid__" in answer
+    if answer is None or answer == UNANSWERED or kind == "function" or refused:
         return ""
     if kind == "number" and type(answer) in (int, float):
         return f"{answer:.{key.get('decimals', 0)}f}"

@@ -10,13 +10,13 @@ Cell roles, read from plain-text markers so they survive any editor:
   the key from its stored output, and refuses it when the cell was edited
   after it ran (the output records a digest of the cell that made it).
 * **check**: a code cell that is only ``ex.check("name")``, comments allowed.
+* **setup**: the code cell that creates ``Exercises(...)``.
+* **text**: markdown.  Text, setup and check cells are locked in the copy.
 
 Release checks each question end to end: one hidden key, one check cell, an
 answer cell before the check that assigns the question's name (or defines
 it, for a function), and a key whose options agree with its answer.  Each
 error names the cell and the question and says how to fix it.
-* **setup**: the code cell that creates ``Exercises(...)``.
-* **text**: markdown.  Text, setup and check cells are locked in the copy.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from pathlib import Path
 from .check import QUESTION_MIME, source_digest
 from .kinds import KINDS, judge, protect
 
-__all__ = ["BEGIN", "END", "HIDDEN", "LOCKED_ROLES", "ReleaseError", "cell_role", "check_qid",
+__all__ = ["BEGIN", "END", "HIDDEN", "TODO", "LOCKED_ROLES", "ReleaseError", "cell_role", "check_qid",
            "stub_source", "assigned_names", "question_specs", "normalize", "release_entry",
            "with_release", "release_notebook", "release_all"]
 
