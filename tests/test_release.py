@@ -96,6 +96,14 @@ def test_a_key_made_by_an_earlier_version_of_its_hidden_cell_stops_release():
         release_notebook(nb, "99_demo")
 
 
+def test_a_key_stored_without_the_digest_of_its_cell_stops_release():
+    """A key saved by an older mktlab, or not from a notebook kernel, cannot be trusted to be current."""
+    nb = tiny_solution()
+    del nb.cells[3].outputs[0]["data"][QUESTION_MIME]["cell"]
+    with pytest.raises(ReleaseError, match="does not say which cell made it .*re-run the solution notebook"):
+        release_notebook(nb, "99_demo")
+
+
 def test_a_hidden_cell_run_in_a_kernel_stores_the_digest_of_its_source(tmp_path):
     """Run in a real kernel, a hidden cell records what made its key; an edit after the run is caught."""
     from nbclient import NotebookClient

@@ -275,7 +275,10 @@ def _hidden_specs(nb, lesson):
         for spec in found:
             qid = spec.get("qid")
             at = where(lesson, index, cell, qid)
-            if spec.get("cell") != source_digest(cell.source):
+            if "cell" not in spec:
+                raise ReleaseError(f"{at}: the stored key does not say which cell made it (an older mktlab made it, "
+                                   f"or it was not run in a notebook kernel): {_RERUN}")
+            if spec["cell"] != source_digest(cell.source):
                 raise ReleaseError(f"{at}: the stored key was made by an earlier version of this hidden cell "
                                    f"(it was edited and not run again), so students would get an old key or hint: "
                                    f"{_RERUN}")
