@@ -1,5 +1,5 @@
-"""The command line: ``mktlab release``, ``mktlab translate`` and ``mktlab grade``, and the class
-exchange (``mktlab exchange open``, ``handout``, ``submit``, ``return``).
+"""The command line: ``mktlab release``, ``mktlab translate``, ``mktlab new-exercise`` and ``mktlab grade``,
+and the class exchange (``mktlab exchange open``, ``handout``, ``submit``, ``return``).
 
 It only parses arguments and calls the exercise engine or :mod:`mktlab.exchange`.
 """
@@ -9,6 +9,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from .exercises.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +42,8 @@ def _release(args):
     if args.check:
         for path in stale:
             print(f"out of date: {path}")
-        print("student copies are in sync" if not stale else "run `mktlab release` to update them")
+        print("student copies are in sync" if not stale else
+              "run `mktlab release` to update them (it also strips run-to-run noise from solutions/)")
         return 1 if stale or problems else 0
     print(f"released {len(stale)} changed file(s)" if stale else "nothing to release: all in sync")
     return 1 if problems else 0
@@ -156,7 +159,8 @@ def _collect(args, lesson):
 
 def _grade(args):
     from .exercises.feedback import feedback_html
-    from .exercises.grade import Limits, find_lesson, grade_class, gradebook_csv, write_atomic
+    from .exercises.grade import (Limits, excuse_new_questions, find_lesson, git_work_tree, grade_class,
+                                  gradebook_csv, write_atomic)
     from .exercises.progress import Progress
     from .exercises.report import (apply_manual_scores, lms_csv, manual_scores_csv, read_manual_scores,
                                    report_html)
@@ -200,6 +204,12 @@ def _grade(args):
             if root:
                 print(f"mktlab grade: warning: {what} folder is inside {root}, which students' code may read",
                       file=sys.stderr)
+    for what, path in (("--out", out), ("the submissions", submissions)):
+        root = git_work_tree(path)
+        if root:
+            print(f"mktlab grade: warning: {what} folder is inside the git work tree {root}: student work and "
+                  "grades are personal data (PIPL, GDPR, FERPA); keep them out of the repository (move them, "
+                  "or make sure .gitignore covers them)", file=sys.stderr)
     limits = Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory,
                     notebook_mb=args.max_notebook_mb, sandbox=not args.no_sandbox)
     progress = []
@@ -215,6 +225,8 @@ def _grade(args):
     progress and progress[0].close()
     for result in results:  # what the exchange or the LMS download knows: when, late, verified
         result.flags[:0] = extra_flags.get(result.student, [])
+    if not args.count_new_questions:
+        excuse_new_questions(results, lesson)
     if not results:
         print(f"mktlab grade: warning: {submissions} has no student folders", file=sys.stderr)
     manual = any(k["kind"] == "manual" for k in lesson.keys.values())
@@ -260,6 +272,24 @@ def _unpack_lms_download(path, out, args):
     return unpacked
 
 
+def _new_exercise(args):
+    import nbformat
+
+    from .exercises.authoring import add_exercise
+    from .exercises.grade import find_lesson_path
+
+    try:
+        path = find_lesson_path(args.solutions, args.lesson)
+        nb = add_exercise(nbformat.read(path, as_version=4), args.kind, args.name, args.after)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"mktlab new-exercise: {err}", file=sys.stderr)
+        return 2
+    nbformat.write(nb, path)
+    print(f"added a {args.kind} exercise {args.name!r} after {args.after!r} in {path}: open it, replace each TODO, "
+          "run it top to bottom, save it, then run `mktlab release`")
+    return 0
+
+
 def _cores():
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -283,6 +313,12 @@ def main(argv=None):
     translate.add_argument("--language", default="zh", help="the edition (default zh)")
     translate.add_argument("--check", action="store_true", help="exit 1 if any string is untranslated")
     translate.set_defaults(run=_translate)
+    new = sub.add_parser("new-exercise", help="add the cells of a new exercise to a solution notebook")
+    new.add_argument("lesson", help="lesson number (5 or 05) or file stem")
+    new.add_argument("kind", choices=list(KINDS), help="the kind of exercise")
+    new.add_argument("name", help="the question's name, also the variable students assign (e.g. clv_200)")
+    new.add_argument("--after", required=True, help="the question after whose check cell it goes")
+    new.set_defaults(run=_new_exercise)
     grade = sub.add_parser("grade", help="grade a class's submissions of one lesson")
     grade.add_argument("lesson", help="lesson number (1 or 01) or file stem")
     grade.add_argument("submissions", nargs="?", help="folder with one sub-folder per student, or a Moodle or "
@@ -303,6 +339,8 @@ def main(argv=None):
                        help="larger notebook files are not graded (default 50)")
     grade.add_argument("--fresh", action="store_true", help="grade everything again (OUT/.cache is not reused)")
     grade.add_argument("--no-sandbox", action="store_true", help="do not confine kernels with Landlock")
+    grade.add_argument("--count-new-questions", action="store_true",
+                       help="questions added since a student's copy was released count (default: excused)")
     grade.set_defaults(run=_grade)
     exchange_help = "exchange folder (default: $MKTLAB_EXCHANGE)"
     group_help = "the instructors' Unix group (default: $MKTLAB_INSTRUCTORS, else your own group)"

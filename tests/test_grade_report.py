@@ -5,7 +5,9 @@ fast; it lives in a temporary ``solutions/`` folder given with ``--solutions``.
 """
 import csv
 import io
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,7 @@ import nbformat
 import pytest
 
 from mktlab.cli import main
-from mktlab.exercises.check import QUESTION_MIME
+from mktlab.exercises.check import QUESTION_MIME, source_digest
 from mktlab.exercises.progress import Progress
 from mktlab.exercises.release import release_notebook
 
@@ -24,19 +26,23 @@ SPECS = [{"qid": "year", "kind": "number", "points": 1, "hint": "", "answer": 19
          {"qid": "essay", "kind": "manual", "points": 2, "hint": "", "rubric": "two reasons"}]
 
 
+def hidden_cell(source, spec):
+    """A hidden cell with the key it stores when run (the key records the digest of its source)."""
+    output = nbformat.v4.new_output("display_data", data={QUESTION_MIME: {**spec, "cell": source_digest(source)}})
+    return nbformat.v4.new_code_cell(source, outputs=[output])
+
+
 def solution():
     v4 = nbformat.v4
     cells = [v4.new_markdown_cell("# A tiny lesson"),
              v4.new_code_cell(f'from mktlab.exercises import Exercises\nex = Exercises("{STEM}")'),
              v4.new_markdown_cell("When was relationship marketing coined? A number."),
              v4.new_code_cell("### BEGIN SOLUTION\nyear = 1983\n### END SOLUTION"),
-             v4.new_code_cell('### HIDDEN\nex.number("year", 1983)',
-                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[0]})]),
+             hidden_cell('### HIDDEN\nex.number("year", 1983)', SPECS[0]),
              v4.new_code_cell('ex.check("year")'),
              v4.new_markdown_cell("Why keep customers? Text."),
              v4.new_code_cell('### BEGIN SOLUTION\nessay = "Because ..."\n### END SOLUTION'),
-             v4.new_code_cell('### HIDDEN\nex.manual("essay", points=2)',
-                              outputs=[v4.new_output("display_data", data={QUESTION_MIME: SPECS[1]})]),
+             hidden_cell('### HIDDEN\nex.manual("essay", points=2)', SPECS[1]),
              v4.new_code_cell('ex.check("essay")')]
     return v4.new_notebook(cells=cells)
 
@@ -159,3 +165,71 @@ def test_an_empty_class_gives_empty_files(course, tmp_path, capsys):
     assert (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").count("\n") == 1
     assert (tmp_path / "out" / "lms.csv").read_text(encoding="utf-8") == f"Username,{STEM},Feedback\n"
     assert "has no student folders" in capsys.readouterr().err
+
+
+def test_the_grader_warns_when_student_data_is_inside_a_git_work_tree(course, tmp_path, capsys):
+    """Submissions and grades inside a repository could be committed: the grader says so and why."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "submissions").mkdir()
+    assert main(["--solutions", str(course / "solutions"), "grade", "1", str(tmp_path / "submissions"),
+                 "--out", str(tmp_path / "results")]) == 0
+    err = capsys.readouterr().err
+    assert f"--out folder is inside the git work tree {tmp_path}" in err and "PIPL, GDPR, FERPA" in err
+    assert f"the submissions folder is inside the git work tree {tmp_path}" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_readme_example_folders_are_ignored_by_git():
+    """`submissions/` and `results/` of the README's grading example never reach a commit."""
+    root = Path(__file__).resolve().parent.parent
+    paths = ["submissions/wang_li/01_marketing_concepts.ipynb", "results/gradebook.csv"]
+    run = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=root, capture_output=True, text=True)
+    assert run.stdout.split() == paths
+
+
+def test_feedback_shows_the_students_own_answer_and_never_the_key(first, course):
+    """Di answered 1970: her page shows 1970 beside the verdict, and nowhere the key's 1983."""
+    page = (course / "out" / "feedback" / "di.html").read_text(encoding="utf-8")
+    assert re.search(r"<td>year</td><td><code>1970</code></td><td>0 / 1</td>", page)
+    assert "1983" not in page
+
+
+def test_a_notebook_from_an_earlier_release_is_recognised_and_new_questions_are_excused(tmp_path):
+    """Lesson revised after hand-out (an essay added): the old copy is flagged 'earlier release (missing: essay)',
+    no locked cell counts as deleted, and the essay is excused unless --count-new-questions is given."""
+    from mktlab.exercises.release import release_all
+
+    sols, copies, keys, subs = (tmp_path / d for d in ("solutions", "notebooks", "keys", "submissions"))
+    sols.mkdir()
+    revised = solution()
+    first = nbformat.v4.new_notebook(cells=revised.cells[:6])  # the year question only
+    nbformat.write(first, sols / f"{STEM}.ipynb")
+    release_all(sols, copies, keys)
+    handed_out = nbformat.read(copies / f"{STEM}.ipynb", as_version=4)
+    next(c for c in handed_out.cells if c.source.endswith("year = ...")).source = "year = 1983"
+    (subs / "ann").mkdir(parents=True)
+    nbformat.write(handed_out, subs / "ann" / f"{STEM}.ipynb")
+    nbformat.write(revised, sols / f"{STEM}.ipynb")
+    release_all(sols, copies, keys)
+    history = json.loads((sols / "releases" / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert [e["questions"] for e in history] == [["year"], ["year", "essay"]]
+    assert handed_out.metadata["mktlab"]["release"] == history[0]["release"]
+    forged = nbformat.read(copies / f"{STEM}.ipynb", as_version=4)  # the new copy claiming the old stamp
+    forged.metadata["mktlab"]["release"] = history[0]["release"]
+    (subs / "bo").mkdir()
+    nbformat.write(forged, subs / "bo" / f"{STEM}.ipynb")
+
+    def row(*extra):
+        assert main(["--solutions", str(sols), "grade", "1", str(subs), "--out", str(tmp_path / "out"), *extra]) == 0
+        rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "gradebook.csv", newline="",
+                                                              encoding="utf-8"))}
+        assert (rows["bo"]["essay"], rows["bo"]["max"]) == ("0", "3")  # it has the essay's cells: not excused
+        return rows["ann"]
+
+    excused = row()
+    assert f"earlier release {history[0]['release']} (missing: essay)" in excused["flags"]
+    assert "deleted" not in excused["flags"]
+    assert (excused["year"], excused["essay"], excused["total"], excused["max"]) == ("1", "excused", "1", "1")
+    assert "<b>1 of 1</b> points" in (tmp_path / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
+    counted = row("--count-new-questions")
+    assert (counted["essay"], counted["total"], counted["max"]) == ("0", "1", "3")

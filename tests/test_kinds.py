@@ -130,3 +130,30 @@ def test_a_chinese_written_answer_is_counted_in_characters():
     key = protect({"qid": "memo", "kind": "manual"}, SALT)
     assert "(14 Chinese characters)" in judge(key, SALT, "顾客投诉是一次挽回关系的机会。").message
     assert "(3 words)" in judge(key, SALT, "Listen, then act.").message
+
+
+def test_a_declared_mistake_gets_its_targeted_hint_in_the_check_and_is_stored_hashed():
+    """The check and the grader (same judge) show the mistake's hint; the key holds no plain wrong answer."""
+    import json
+
+    from mktlab.exercises import Exercises
+
+    ex = Exercises("99_demo")
+    ex.number("clv", 1234.5, decimals=1, hint="m r / (1 + d - r)",
+              mistakes={12345: "the discount rate is a fraction: 0.08, not 8"})
+    ex.choice("bond", ["financial", "social", "structural"], "structural",
+              mistakes={"Social": "a shared IT system is more than friendship"})
+    assert ex.verdict("clv", {"clv": 12345.04})[2] == "not yet: the discount rate is a fraction: 0.08, not 8"
+    assert ex.verdict("clv", {"clv": 99})[2] == "not yet: m r / (1 + d - r)"
+    assert ex.verdict("clv", {"clv": 1234.5})[1] == "correct"
+    assert ex.verdict("bond", {"bond": " social"})[2] == "not yet: a shared IT system is more than friendship"
+    keys = json.dumps([protect(ex._specs[q], SALT) for q in ("clv", "bond")])
+    assert "12345" not in keys and "friendship" in keys
+
+
+def test_order_and_truefalse_mistakes_match_the_whole_answer():
+    """A listed wrong order gets its hint; another wrong order gets the general one."""
+    spec = {"qid": "o", "kind": "order", "answer": ["a", "b", "c"], "hint": "general",
+            "mistakes": [[["c", "b", "a"], "reversed"]]}
+    assert verdict(spec, ["C", "b", "a"]).message == "not yet: reversed"
+    assert verdict(spec, ["b", "a", "c"]).message.endswith("general")

@@ -11,6 +11,7 @@ and prints one line.  It never raises.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from .. import i18n
 from .answers import NotPlain, to_plain
 from .kinds import judge, protect
 
-__all__ = ["Exercises", "gather", "capture", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
+__all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
 QUESTION_MIME = "application/vnd.mktlab.question+json"
 ANSWER_MIME = "application/vnd.mktlab.answer+json"
@@ -51,6 +52,35 @@ def gather(value, cases=None):
         except Exception as err:  # the student's function may fail in any way
             results.append({"__error__": f"{type(err).__name__}: {err}"[:200]})
     return {"__function__": True, "results": results}
+
+
+def source_digest(source):
+    """A short SHA-256 of a cell's source, blind to trailing spaces and blank lines at either end.
+
+    A hidden cell stores it with its key, so release can tell a key made by the
+    cell as it stands from one made by an earlier version of it.
+
+    Examples
+    --------
+    >>> source_digest("### HIDDEN\\nex.number('x', 1)") == source_digest("### HIDDEN  \\nex.number('x', 1)\\n\\n")
+    True
+    >>> len(source_digest("x = 1"))
+    16
+    """
+    text = "\n".join(line.rstrip() for line in source.strip().splitlines())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _running_cell_digest():
+    """The digest of the notebook cell being run (the code of the kernel's current request), or ``None``."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    request = kernel.get_parent() if kernel is not None and hasattr(kernel, "get_parent") else None
+    code = (request or {}).get("content", {}).get("code")
+    return source_digest(code) if isinstance(code, str) else None
 
 
 class _Registered:
@@ -90,30 +120,44 @@ class Exercises:
             self._problem = f"the answer keys for {lesson} could not be read ({type(err).__name__})"
 
     # -- registration, used by the hidden cells of a solution notebook ---------
-    def _register(self, kind, qid, points, hint, **fields):
+    def _register(self, kind, qid, points, hint, mistakes=None, **fields):
         spec = {"qid": qid, "kind": kind, "points": points, "hint": hint, **fields}
+        if mistakes:  # predictable wrong answers, each with a targeted hint; the key stores them hashed
+            pairs = mistakes.items() if isinstance(mistakes, dict) else mistakes
+            spec["mistakes"] = [[to_plain(wrong), why] for wrong, why in pairs]
+        cell = _running_cell_digest()
+        if cell:
+            spec["cell"] = cell  # what made this key: release refuses a key whose cell has changed since
         self._specs[qid] = spec
         return _Registered(spec)
 
-    def number(self, qid, answer, decimals=0, points=1, hint=""):
-        """A number, accepted within one unit of its last asked-for decimal place."""
-        return self._register("number", qid, points, hint, answer=to_plain(answer), decimals=decimals)
+    def number(self, qid, answer, decimals=0, points=1, hint="", mistakes=None):
+        """A number, accepted within one unit of its last asked-for decimal place.
 
-    def choice(self, qid, options, answer, points=1, hint=""):
-        """One option label, or a list of labels when ``answer`` is a list (multiple choice)."""
-        return self._register("choice", qid, points, hint, options=list(options), answer=to_plain(answer))
+        ``mistakes`` maps predictable wrong answers to a targeted hint, e.g.
+        ``{12345: "the discount rate is a fraction: 0.08, not 8"}``; the key
+        stores them hashed, like the answer.
+        """
+        return self._register("number", qid, points, hint, mistakes, answer=to_plain(answer), decimals=decimals)
 
-    def truefalse(self, qid, answer, points=1, hint=""):
+    def choice(self, qid, options, answer, points=1, hint="", mistakes=None):
+        """One option label, or a list of labels when ``answer`` is a list (multiple choice).
+
+        ``mistakes`` maps a wrong label (or list of labels) to a targeted hint, as for :meth:`number`.
+        """
+        return self._register("choice", qid, points, hint, mistakes, options=list(options), answer=to_plain(answer))
+
+    def truefalse(self, qid, answer, points=1, hint="", mistakes=None):
         """A list of True/False values, one per statement; partial credit per statement."""
-        return self._register("truefalse", qid, points, hint, answer=[bool(a) for a in answer])
+        return self._register("truefalse", qid, points, hint, mistakes, answer=[bool(a) for a in answer])
 
-    def order(self, qid, answer, points=1, hint=""):
+    def order(self, qid, answer, points=1, hint="", mistakes=None):
         """Items in the right order; full credit only for the whole order."""
-        return self._register("order", qid, points, hint, answer=list(answer))
+        return self._register("order", qid, points, hint, mistakes, answer=list(answer))
 
-    def match(self, qid, answer, points=1, hint=""):
+    def match(self, qid, answer, points=1, hint="", mistakes=None):
         """A dict pairing each left item with its right item; partial credit per pair."""
-        return self._register("match", qid, points, hint, answer=dict(answer))
+        return self._register("match", qid, points, hint, mistakes, answer=dict(answer))
 
     def table(self, qid, answer, decimals=6, points=1, hint=""):
         """A pandas Series or DataFrame, compared on labels and values rounded to ``decimals``."""

@@ -45,8 +45,9 @@ from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 from .translate import edition_copy, edition_lessons
 
-__all__ = ["Lesson", "Limits", "Result", "find_lesson", "read_submission", "grade_submission", "grade_class",
-           "gradebook_csv", "write_atomic", "default_jobs", "ENGINE_VERSION"]
+__all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission",
+           "grade_class", "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
+           "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
 ENGINE_VERSION = "3"
@@ -89,6 +90,7 @@ class Lesson:
         from ..i18n import translator
 
         return translator(language if language in self.editions else "en", self.stem)
+    history: dict = field(default_factory=dict)  # release id -> {"questions": [...], "locked": [cell ids]}
 
     @property
     def max_points(self):
@@ -116,6 +118,8 @@ class Result:
     notebook: str = ""  # the file graded, relative to the student's folder
     sha256: str = ""
     language: str = "en"  # the edition of the student's notebook: feedback is written in it
+    new_questions: list = field(default_factory=list)  # added to the lesson since the student's copy was released
+    out_of: float = 0.0  # the points this student could earn (less when new questions are excused)
     cached: bool = False
 
     @property
@@ -139,16 +143,21 @@ class Result:
         return cls(**data)
 
 
-def find_lesson(solutions_dir, lesson):
-    """Load lesson ``lesson`` ("1", "01" or the file stem) from ``solutions_dir``."""
-    nbformat = _nbformat()
+def find_lesson_path(solutions_dir, lesson):
+    """The solution notebook of lesson ``lesson`` ("1", "01" or the file stem) in ``solutions_dir``."""
     lesson = str(lesson)
     matches = [p for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
                if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
     if len(matches) != 1:
         raise FileNotFoundError(f"no lesson {lesson!r} in {solutions_dir}")
-    solution = nbformat.read(matches[0], as_version=4)
-    stem = matches[0].stem
+    return matches[0]
+
+
+def find_lesson(solutions_dir, lesson):
+    """Load lesson ``lesson`` ("1", "01" or the file stem) from ``solutions_dir``."""
+    path = find_lesson_path(solutions_dir, lesson)
+    solution = _nbformat().read(path, as_version=4)
+    stem = path.stem
     reference, _ = release_notebook(solution, stem)
     specs = question_specs(solution)
     keys = {qid: protect(spec, stem, hidden=True) for qid, spec in specs.items()}
@@ -158,7 +167,40 @@ def find_lesson(solutions_dir, lesson):
             edition, problems = edition_copy(reference, specs, stem, language)
             if not problems:  # an incomplete edition is never released, so nobody can hand one in
                 editions[language] = edition
-    return Lesson(stem, reference, keys, stem, preload=_imports(reference), editions=editions)
+    log = path.parent / "releases" / f"{stem}.json"
+    history = {e["release"]: e for e in json.loads(log.read_text(encoding="utf-8"))} if log.exists() else {}
+    return Lesson(stem, reference, keys, stem, preload=_imports(reference), editions=editions, history=history)
+
+
+def excuse_new_questions(results, lesson):
+    """Questions added since a student's copy was released no longer count for that student.
+
+    They leave the student's verdicts, points and maximum (``out_of``); the
+    gradebook shows them as ``excused``.
+    """
+    for r in results:
+        for qid in r.new_questions:
+            if r.verdicts.pop(qid, None) is not None:
+                r.out_of -= lesson.keys[qid]["points"]
+            r.points.pop(qid, None)
+
+
+def git_work_tree(path):
+    """The git work tree that holds ``path`` (a folder with ``.git``), or ``None``.
+
+    Student work and grades are personal data (PIPL, GDPR, FERPA): the grader
+    warns when they sit where a ``git add`` could put them in a repository.
+
+    Examples
+    --------
+    >>> git_work_tree("/nonexistent/results") is None
+    True
+    """
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return str(folder)
+    return None
 
 
 def _imports(nb):
@@ -281,6 +323,14 @@ def _lesson_of(submission, lesson):
     return None
 
 
+def _earlier_release(submission, lesson):
+    """The history entry of the earlier release ``submission`` was made from, or ``None``."""
+    meta = submission.get("metadata", {}).get("mktlab", {})
+    stamp = meta.get("release") if isinstance(meta, dict) else None
+    current = lesson.reference.metadata.get("mktlab", {}).get("release")
+    return lesson.history.get(stamp) if isinstance(stamp, str) and stamp != current else None
+
+
 def _prepare(submission, lesson, language="en"):
     """The notebook to run, the flags, and which cell index captures which question.
 
@@ -311,14 +361,20 @@ def _prepare(submission, lesson, language="en"):
             extra[anchor].append(cell)
     locked = [i for i, ref in enumerate(ref_cells) if cell_role(ref) in LOCKED_ROLES]
     if locked and not any(i in mine for i in locked):
-        return None, ["no cell of this lesson was found"], {}
+        return None, ["no cell of this lesson was found"], {}, []
     flags, cells = [], list(extra[None])
     edited = deleted = 0
+    earlier = _earlier_release(submission, lesson)
+    checks = {check_qid(c.source): i for i, c in enumerate(ref_cells) if cell_role(c) == "check"}
+    # a question is new to this student only if their notebook lacks its check cell (a stamp alone proves nothing)
+    new = [q for q in lesson.keys if earlier and q not in earlier["questions"] and checks.get(q) not in mine]
+    if earlier:
+        flags.append(f"earlier release {earlier['release']}" + (f" (missing: {', '.join(new)})" if new else ""))
     for i, ref in enumerate(ref_cells):
         theirs = mine.get(i)
         if cell_role(ref) in LOCKED_ROLES:
             if theirs is None:
-                deleted += 1
+                deleted += earlier is None or ref.get("id") in earlier["locked"]
             elif theirs.source != ref.source:
                 edited += 1
             cells.append(ref)
@@ -350,7 +406,7 @@ def _prepare(submission, lesson, language="en"):
     nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "cells": run,
                              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                          "language": "python"}}})
-    return nb, flags, captures
+    return nb, flags, captures, new
 
 
 # --- running a notebook --------------------------------------------------------------
@@ -546,6 +602,7 @@ def _finish(result, lesson, answers=None):
     result.verdicts = _judge_all(lesson, answers or {}, lesson.tr(result.language))
     result.points = {q: round(v.fraction * lesson.keys[q]["points"], 3) for q, v in result.verdicts.items()}
     result.answers = {q: a for q, a in (answers or {}).items() if q in lesson.keys}
+    result.out_of = lesson.max_points
     return result
 
 
@@ -554,8 +611,8 @@ def grade_notebook(student, nb, lesson, limits, factory):
     start = time.monotonic()
     result = Result(student, language=_language_of(nb, lesson))
     wrong = _lesson_of(nb, lesson)
-    prepared = (None, [wrong], {}) if wrong else _prepare(nb, lesson, result.language)
-    run, flags, captures = prepared
+    prepared = (None, [wrong], {}, []) if wrong else _prepare(nb, lesson, result.language)
+    run, flags, captures, result.new_questions = prepared
     answers = {}
     if run is None:
         result.status, result.flags = "wrong lesson", flags
@@ -880,16 +937,19 @@ def _run_pool(tasks, lesson, limits, jobs, fingerprint, cache_dir, done, suspect
 def gradebook_csv(results, lesson):
     """The gradebook as CSV text: one row per student.
 
-    A question the instructor still has to grade by hand shows ``pending``.
+    A question the instructor still has to grade by hand shows ``pending``; one
+    added since the student's copy was released and not counted, ``excused``
+    (the row's ``max`` then leaves it out).
     Text that could start a formula is quoted (:mod:`.csvfile`).
     """
     rows = [["student", "status", *lesson.keys, "total", "max", "flags", "seconds"]]
     for r in results:
-        cells = ["pending" if r.verdicts.get(q, (0, ""))[1] == "pending" else f"{r.points[q]:g}" for q in lesson.keys]
+        cells = ["excused" if q not in r.points else "pending" if r.verdicts[q][1] == "pending" else f"{r.points[q]:g}"
+                 for q in lesson.keys]
         flags = list(r.flags)
         if r.pending:
             flags.append(f"pending: {len(r.pending)} question(s) to grade by hand")
-        rows.append([r.student, r.status, *cells, f"{r.total:g}", f"{lesson.max_points:g}", "; ".join(flags),
+        rows.append([r.student, r.status, *cells, f"{r.total:g}", f"{r.out_of:g}", "; ".join(flags),
                      f"{r.seconds:.2f}"])
     return csv_text(rows)
 

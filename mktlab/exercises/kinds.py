@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .answers import UNANSWERED, canonical, describe, digest
+from .answers import UNANSWERED, NotPlain, canonical, describe, digest
 
 __all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "Verdict"]
 
@@ -237,6 +237,33 @@ def _judge_manual(key, salt, answer, tr):
         words=len(answer.split())))
 
 
+# --- author-declared mistakes: a predictable wrong answer and its targeted hint ------
+
+def _mistake_forms(kind, answer, decimals=0):
+    """The texts under which a wrong ``answer`` is hashed, its own first (a number also matches one unit off)."""
+    if kind == "number":
+        return [str(_number_index(answer, decimals) + j) for j in (0, -1, 1)] if _is_number(answer) else []
+    if kind == "choice" and all(type(a) is str for a in _choices(answer)):
+        return [canonical(sorted(canonical(a) for a in _choices(answer)))]
+    return [canonical(answer)]
+
+
+def _protect_mistakes(spec, salt):
+    decimals = spec.get("decimals", 0)
+    return [{"hash": digest(salt, spec["qid"], "mistake:" + _mistake_forms(spec["kind"], value, decimals)[0]),
+             "hint": hint} for value, hint in spec.get("mistakes", [])]
+
+
+def _mistake_hint(key, salt, answer):
+    """The hint of the declared mistake that ``answer`` matches, or ``""``."""
+    try:
+        forms = {digest(salt, key["qid"], "mistake:" + f) for f in _mistake_forms(key["kind"], answer,
+                                                                               key.get("decimals", 0))}
+    except (TypeError, ValueError, NotPlain):  # an answer of the wrong shape matches no mistake
+        return ""
+    return next((m["hint"] for m in key.get("mistakes", []) if m["hash"] in forms), "")
+
+
 KINDS = {
     "number": (_protect_number, _judge_number),
     "choice": (_protect_choice, _judge_choice),
@@ -262,6 +289,8 @@ def protect(spec, salt, hidden=False):
     """
     make, _ = KINDS[spec["kind"]]
     body = make(spec, salt, hidden) if spec["kind"] == "function" else make(spec, salt)
+    if spec.get("mistakes"):
+        body["mistakes"] = _protect_mistakes(spec, salt)
     return {"qid": spec["qid"], "kind": spec["kind"], "points": spec.get("points", 1),
             "hint": spec.get("hint", ""), **body}
 
@@ -320,8 +349,18 @@ def judge(key, salt, answer, tr=_same):
     Verdict(fraction=0.5, state='partial', message='not yet: 1 of 2 statements are right.')
     >>> judge(key, "s", {"__unanswered__": True}).state
     'unanswered'
+
+    A declared mistake gets its own hint instead of the general one:
+
+    >>> key = protect({"qid": "clv", "kind": "number", "answer": 1234.5, "decimals": 1, "hint": "see the formula",
+    ...                "mistakes": [[12345, "the discount rate is a fraction: 0.08, not 8"]]}, "s")
+    >>> "12345" in str(key), judge(key, "s", 12345.0).message, judge(key, "s", 99).message
+    (False, 'not yet: the discount rate is a fraction: 0.08, not 8', 'not yet: see the formula')
     """
     if answer == UNANSWERED:
         return Verdict(0, "unanswered", tr("not answered yet: replace the ... in the answer cell and run it."))
     _, check = KINDS[key["kind"]]
-    return check(key, salt, source_labels(key, answer, tr), tr)
+    answer = source_labels(key, answer, tr)
+    verdict = check(key, salt, answer, tr)
+    hint = _mistake_hint(key, salt, answer) if verdict.state in ("incorrect", "partial") else ""
+    return verdict._replace(message=tr("not yet: {detail}").format(detail=tr(hint))) if hint else verdict

@@ -24,6 +24,7 @@ from collections import Counter
 from html import escape
 
 from .csvfile import csv_text, read_csv
+from .feedback import answer_text
 from .kinds import Verdict
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
@@ -106,18 +107,22 @@ def lms_csv(results, lesson):
     """Grades for Moodle's CSV import: ``Username``, the lesson's total, ``Feedback``.
 
     A row with questions still to grade by hand has an empty grade (Moodle then
-    records no grade); a student without a notebook gets 0.
+    records no grade); a student without a notebook gets 0.  A student whose
+    maximum is smaller (questions added since their copy was released are
+    excused) gets the total scaled to the lesson's maximum.
 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
     >>> lesson = NS(stem="01_demo", max_points=9)
-    >>> rows = [NS(student="ann", status="ok", total=7.5, pending=[], flags=[]),
-    ...         NS(student="bo", status="missing notebook", total=0, pending=[], flags=[])]
+    >>> rows = [NS(student="ann", status="ok", total=7.5, out_of=9, pending=[], flags=[]),
+    ...         NS(student="bo", status="missing notebook", total=0, out_of=9, pending=[], flags=[]),
+    ...         NS(student="cy", status="ok", total=4, out_of=6, pending=[], flags=[])]
     >>> print(lms_csv(rows, lesson))
     Username,01_demo,Feedback
     ann,7.5,7.5 of 9 points.
     bo,0,0 of 9 points (missing notebook).
+    cy,6,4 of 6 points.
     <BLANKLINE>
     """
     rows = [["Username", lesson.stem, "Feedback"]]
@@ -126,7 +131,8 @@ def lms_csv(results, lesson):
             rows.append([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
             continue
         note = "" if r.status == "ok" else f" ({r.status})"
-        rows.append([r.student, f"{r.total:g}", f"{r.total:g} of {lesson.max_points:g} points{note}."])
+        grade = r.total * lesson.max_points / r.out_of if r.out_of else r.total
+        rows.append([r.student, f"{round(grade, 3):g}", f"{r.total:g} of {r.out_of:g} points{note}."])
     return csv_text(rows)
 
 
@@ -145,16 +151,16 @@ def status_counts(results):
     return dict(Counter(r.status for r in results).most_common())
 
 
-def _answer_text(answer, verdict, kind):
-    if kind == "function" or verdict[1] == "invalid" or answer is None:
-        return verdict[2]
-    if isinstance(answer, dict) and "__table__" in answer:
-        return "a table: " + json.dumps(answer.get("data"), ensure_ascii=False)
-    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+def _answer_text(answer, verdict, key):
+    if key["kind"] == "function" or verdict[1] == "invalid" or answer is None:
+        return verdict[2][:160]
+    return answer_text(answer, key)
 
 
 def wrong_answers(results, lesson, top=3):
     """``{qid: [(answer text, count), …]}``: the most common answers that did not earn full points.
+
+    Numbers are rounded to the decimals the question asks for, so near-equal wrong answers count together.
 
     Examples
     --------
@@ -164,6 +170,11 @@ def wrong_answers(results, lesson, top=3):
     ...         for y in (1960, 1960, 1983, 1985)]
     >>> wrong_answers(rows, lesson)
     {'year': [('1960', 2), ('1985', 1)]}
+    >>> lesson = NS(keys={"share": {"kind": "number", "decimals": 2}})
+    >>> rows = [NS(answers={"share": s}, verdicts={"share": Verdict(0, "incorrect", "")})
+    ...         for s in (22.22222222222222, 22.2249, 0.5)]
+    >>> wrong_answers(rows, lesson)
+    {'share': [('22.22', 2), ('0.50', 1)]}
     """
     found = {}
     for qid, key in lesson.keys.items():
@@ -172,8 +183,7 @@ def wrong_answers(results, lesson, top=3):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
                 continue
-            text = _answer_text(r.answers.get(qid), verdict, key["kind"])
-            counts[text if len(text) <= 160 else text[:157] + "…"] += 1
+            counts[_answer_text(r.answers.get(qid), verdict, key)] += 1
         found[qid] = counts.most_common(top)
     return found
 
