@@ -118,8 +118,8 @@ def segments(student, specs):
                       if text != _STUB_NOTE.lstrip("# ")]
     for qid, spec in specs.items():
         where, location = f"question {qid}", (f"{lesson}.ipynb#{qid}", None)
-        if spec.get("hint"):
-            found.append(Segment(spec["hint"], "hint", where, location))
+        hints = [spec.get("hint", "")] + [hint for _, hint in spec.get("mistakes", [])]
+        found += [Segment(hint, "hint", where, location) for hint in hints if hint]
         found += [Segment(label, "label", where, location)
                   for label in labels(protect(spec, "")) if _translatable(label)]
     return found
