@@ -1,0 +1,412 @@
+"""Benchmark: a class of N students on one JupyterHub, run with deploy/jupyterhub_config.py, on loopback.
+
+Needs root (it creates and deletes its own system users), node/npm and Debian's python3 (with venv).
+The hub runs with deploy/jupyterhub_config.py (PAM, LocalProcessSpawner, the idle culler); only
+ports, state folders and the paths of the students' environment and the proxy are changed, and a
+service token is added for the instructor's side.  Then:
+
+1. the instructor adds the class list to the hub (REST API, service token);
+2. each student (one thread each, arriving within --arrival seconds) logs in through the REST API
+   with their Unix password (POST /hub/api/users/NAME/tokens, checked by PAM), starts their server
+   and waits until it is ready;
+3. receives the lesson (uploaded to ~/mktlab through the server's contents API), with a seeded random
+   half of the answers filled in from the solution, as a student would type them;
+4. runs its code cells one by one through the kernel API (websocket), with a random think time
+   between cells;
+5. submits with ``ex.submit()`` in the kernel (the exchange, under $MKTLAB_EXCHANGE);
+
+and the instructor collects and grades with ``mktlab grade LESSON --exchange ... --out ...``.
+
+It prints spawn time (p50, p95), memory per active student (PSS, from /proc/PID/smaps_rollup, of
+the server and of the kernel, measured when the student has run every cell), cell latency (p50,
+p95) under that load, submissions lost, and the time to collect and grade.  It is bounded: at
+most --students users, and --max-seconds for the whole run, after which it stops, stops the hub
+and its servers, and deletes its users and folders.
+
+The students' environment (a venv made from /usr/bin/python3 in a world-readable folder, with
+JupyterHub and the course installed from its wheel) and the proxy (npm) are kept in --prefix and
+reused by later runs; the course wheel is rebuilt from this checkout each run.
+
+    sudo python bench/hub_load.py --students 30
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import requests
+import websocket
+
+from grade_speed import choices, filled_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_PYTHON = "/usr/bin/python3"
+STUDENTS_GROUP, INSTRUCTORS_GROUP = "mktlab-students", "mktlab-instructors"
+USER_PREFIX = "mktlab-load-"
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values, p):
+    """The p-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+# --- the environment students' servers run from ----------------------------------------------------------
+
+
+def prepare(prefix):
+    """Venv for the servers (JupyterHub, JupyterLab, the course wheel) and the proxy, in `prefix`; returns their paths."""
+    import jupyterhub
+
+    prefix.mkdir(parents=True, exist_ok=True)
+    prefix.chmod(0o755)
+    venv = prefix / "venv"
+    if not (venv / "bin" / "jupyterhub-singleuser").exists():
+        run([SYSTEM_PYTHON, "-m", "venv", str(venv)])
+        run([str(venv / "bin" / "pip"), "install", "-q", f"jupyterhub=={jupyterhub.__version__}"])
+    wheels = prefix / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)])
+    (wheel,) = wheels.glob("mktlab-*.whl")
+    run([str(venv / "bin" / "pip"), "install", "-q", "--force-reinstall", "--no-deps", str(wheel)])
+    run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)])   # the course's dependencies, once
+    proxy = prefix / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not proxy.exists():
+        run(["npm", "install", "--silent", "--prefix", str(prefix / "node"), "configurable-http-proxy"])
+    run(["chmod", "-R", "a+rX", str(prefix)])
+    return venv, proxy
+
+
+# --- users -----------------------------------------------------------------------------------------------
+
+
+class ClassOfUsers:
+    """Creates the groups (if missing) and N students with random passwords; deletes what it created."""
+
+    def __init__(self, n):
+        self.names = [f"{USER_PREFIX}s{k:03d}" for k in range(n)]
+        self.passwords = {name: secrets.token_urlsafe(16) for name in self.names}
+        self.created_users, self.created_groups = [], []
+
+    def __enter__(self):
+        for group in (STUDENTS_GROUP, INSTRUCTORS_GROUP):
+            if subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
+                run(["groupadd", group])
+                self.created_groups.append(group)
+        for name in self.names:
+            run(["useradd", "--create-home", "--groups", STUDENTS_GROUP, name])
+            self.created_users.append(name)
+        run(["chpasswd"], input="".join(f"{n}:{p}\n" for n, p in self.passwords.items()))
+        return self
+
+    def __exit__(self, *exc):
+        for name in self.created_users:
+            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)   # this user's processes only
+            subprocess.run(["userdel", "--remove", name], capture_output=True)
+        for group in self.created_groups:
+            subprocess.run(["groupdel", group], capture_output=True)
+
+
+# --- the hub ---------------------------------------------------------------------------------------------
+
+
+def hub_config(work, port, venv, proxy, exchange, token):
+    """A config file that loads deploy/jupyterhub_config.py and changes only ports, paths and the bench's service."""
+    text = f"""
+c = get_config()
+load_subconfig({str(ROOT / "deploy" / "jupyterhub_config.py")!r})
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.command = [{str(proxy)!r}]
+c.JupyterHub.db_url = "sqlite:///{work}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{work}/cookie_secret"
+c.JupyterHub.pid_file = "{work}/jupyterhub.pid"
+c.Spawner.cmd = [{str(venv / "bin" / "jupyterhub-singleuser")!r}]
+c.Spawner.environment = {{"MKTLAB_EXCHANGE": {str(exchange)!r}}}
+c.JupyterHub.services.append({{"name": "hub-load-bench", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{"name": "hub-load-bench", "services": ["hub-load-bench"],
+                                 "scopes": ["admin:users", "admin:servers", "list:users"]}})
+"""
+    path = work / "jupyterhub_config.py"
+    path.write_text(text)
+    return path
+
+
+class Hub:
+    """JupyterHub started in its own process group from `config`; stopped with everything it started."""
+
+    def __init__(self, config, work, url, token):
+        self.config, self.work, self.url, self.token = config, work, url, token
+
+    def __enter__(self):
+        self.log = open(self.work / "hub.log", "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(self.config)], cwd=self.work,
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the hub exited; see {self.work / 'hub.log'}")
+            try:
+                if self.api("get", "/hub/api/").ok:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("the hub did not answer within 60 s")
+
+    def api(self, method, path, token=None, **kwargs):
+        """A hub REST call, with `token` (default: the bench's service token; "" for none)."""
+        headers = {} if token == "" else {"Authorization": f"token {token or self.token}"}
+        return requests.request(method, self.url + path, headers=headers, timeout=60, **kwargs)
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)   # the hub stops its servers (cleanup_servers) and the proxy
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+# --- one student -----------------------------------------------------------------------------------------
+
+
+class Kernel:
+    """A kernel of a student's server, driven over the jupyter-server websocket (legacy JSON protocol)."""
+
+    def __init__(self, server_url, token, path):
+        session = requests.post(f"{server_url}/api/sessions", headers={"Authorization": f"token {token}"},
+                                json={"path": path, "type": "notebook", "name": Path(path).name,
+                                      "kernel": {"name": "python3"}}, timeout=60)
+        session.raise_for_status()
+        kernel_id = session.json()["kernel"]["id"]
+        ws_url = server_url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=120)
+        self.session = uuid.uuid4().hex
+
+    def execute(self, code):
+        """Run `code`; returns (seconds until the reply and idle, text it printed, whether it raised)."""
+        msg_id = uuid.uuid4().hex
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": self.session, "username": "",
+                       "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": False}}))
+        start, printed, replied, idle, failed = time.perf_counter(), [], False, False, False
+        while not (replied and idle):
+            msg = json.loads(self.ws.recv())
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "execute_reply":
+                replied, failed = True, msg["content"]["status"] != "ok"
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                idle = True
+            elif kind == "stream":
+                printed.append(msg["content"]["text"])
+        return time.perf_counter() - start, "".join(printed), failed
+
+    def close(self):
+        self.ws.close()
+
+
+def pss_by_role(uid):
+    """PSS in MiB of the processes of `uid`, split into the server and its kernels."""
+    totals = {"server": 0.0, "kernel": 0.0}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if proc.stat().st_uid != uid:
+                continue
+            cmdline = (proc / "cmdline").read_bytes()
+            rollup = (proc / "smaps_rollup").read_text()
+        except OSError:
+            continue   # the process ended meanwhile
+        pss_kb = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+        totals["kernel" if b"ipykernel" in cmdline else "server"] += pss_kb / 1024
+    return totals
+
+
+def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
+    """One student's session; returns a dict of their timings, memory and submission result."""
+    import pwd
+
+    result = {"name": name, "cells": [], "errors": 0, "submitted": None}
+    time.sleep(arrival)
+    login = hub.api("post", f"/hub/api/users/{name}/tokens", token="",
+                    json={"auth": {"username": name, "password": password}, "note": "hub_load"})
+    login.raise_for_status()
+    token = login.json()["token"]
+    start = time.perf_counter()
+    hub.api("post", f"/hub/api/users/{name}/server", token=token).raise_for_status()
+    while not hub.api("get", f"/hub/api/users/{name}", token=token).json()["servers"].get("", {}).get("ready"):
+        if time.monotonic() > stop_at:
+            raise TimeoutError(f"{name}: server not ready before the time limit")
+        time.sleep(0.25)
+    result["spawn"] = time.perf_counter() - start
+    server = f"{hub.url}/user/{name}"
+    headers = {"Authorization": f"token {token}"}
+    path = f"mktlab/{lesson}.ipynb"
+    requests.put(f"{server}/api/contents/mktlab", headers=headers, json={"type": "directory"},
+                 timeout=60).raise_for_status()
+    notebook = filled_copy(lesson, picked)
+    requests.put(f"{server}/api/contents/{path}", headers=headers, timeout=60,
+                 json={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(notebook))}
+                 ).raise_for_status()
+    kernel = Kernel(server, token, path)
+    try:
+        for cell in notebook.cells:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            if time.monotonic() > stop_at:
+                raise TimeoutError(f"{name}: time limit reached while running cells")
+            time.sleep(rng.uniform(0, 2 * think))
+            seconds, _, failed = kernel.execute(cell.source)
+            result["cells"].append(seconds)
+            result["errors"] += failed
+        result["pss"] = pss_by_role(pwd.getpwnam(name).pw_uid)
+        _, printed, failed = kernel.execute("ex.submit()")
+        result["submitted"] = printed.strip() if not failed else f"raised: {printed.strip()}"
+    finally:
+        kernel.close()
+    return result
+
+
+# --- the instructor --------------------------------------------------------------------------------------
+
+
+def collect_and_grade(venv, lesson, exchange, out):
+    """`mktlab grade LESSON --exchange EXCHANGE --out OUT`, run by the instructor; returns (seconds, gradebook rows)."""
+    import csv
+
+    start = time.perf_counter()
+    graded = subprocess.run([str(venv / "bin" / "python"), "-m", "mktlab", "grade", lesson, "--exchange", str(exchange),
+                             "--out", str(out)], cwd=out.parent, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if graded.returncode != 0:
+        print(f"collect and grade failed ({graded.returncode}): {graded.stderr.strip()[-2000:]}")
+        return seconds, []
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        return seconds, list(csv.DictReader(handle))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--lesson", default="01_marketing_concepts")
+    parser.add_argument("--think", type=float, default=3.0, help="mean think time between cells, seconds")
+    parser.add_argument("--arrival", type=float, default=20.0, help="students arrive within this many seconds")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="stop the whole run after this long")
+    parser.add_argument("--prefix", type=Path, default=Path("/var/tmp/mktlab-hub-load"),
+                        help="world-readable folder for the servers' venv and the proxy (kept and reused)")
+    args = parser.parse_args()
+    if not 1 <= args.students <= 200:
+        parser.error("--students must be between 1 and 200")
+    if os.geteuid() != 0:
+        sys.exit("hub_load.py needs root: it creates system users and runs the hub as root")
+    missing = [tool for tool in ("npm", "useradd", "chpasswd", SYSTEM_PYTHON) if not shutil.which(tool)]
+    if missing:
+        sys.exit(f"hub_load.py needs {', '.join(missing)}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
+    stop_at = time.monotonic() + args.max_seconds
+
+    print(f"machine: {platform.node()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    start = time.perf_counter()
+    venv, proxy = prepare(args.prefix)
+    print(f"students' environment and proxy ready in {time.perf_counter() - start:.0f} s ({args.prefix})")
+
+    work = Path(tempfile.mkdtemp(prefix="mktlab-hub-load-"))   # mode 0700: the hub's state and the results
+    exchange = Path(tempfile.mkdtemp(prefix="mktlab-exchange-", dir="/srv" if Path("/srv").is_dir() else None))
+    exchange.chmod(0o711)
+    port, token = free_port(), secrets.token_hex(32)
+    rng = random.Random(13)
+    solution = nbformat.read(ROOT / "solutions" / f"{args.lesson}.ipynb", as_version=4)
+    picks = choices(solution, args.students)
+    load = []
+    sampler_stop = threading.Event()
+    threading.Thread(target=lambda: [load.append(os.getloadavg()[0]) for _ in iter(lambda: sampler_stop.wait(5), True)],
+                     daemon=True).start()
+    try:
+        with ClassOfUsers(args.students) as users, \
+                Hub(hub_config(work, port, venv, proxy, exchange, token), work, f"http://127.0.0.1:{port}", token) as hub:
+            hub.api("post", "/hub/api/users", json={"usernames": users.names}).raise_for_status()
+            with concurrent.futures.ThreadPoolExecutor(args.students) as pool:
+                futures = [pool.submit(student, hub, name, users.passwords[name], args.lesson, picks[k], args.think,
+                                       rng.uniform(0, args.arrival), stop_at, random.Random(k))
+                           for k, name in enumerate(users.names)]
+                results, failures = [], []
+                for future in futures:
+                    try:
+                        results.append(future.result())
+                    except Exception as error:   # a student's session broke: counted and reported, not hidden
+                        failures.append(repr(error))
+            sampler_stop.set()
+            grade_seconds, rows = collect_and_grade(venv, args.lesson, exchange, work / "results")
+    finally:
+        sampler_stop.set()
+        shutil.rmtree(exchange, ignore_errors=True)
+
+    report(args, results, failures, rows, grade_seconds, load, work)
+
+
+def report(args, results, failures, rows, grade_seconds, load, work):
+    print(f"students: {args.students}; sessions completed: {len(results)}; broken: {len(failures)}")
+    for failure in failures:
+        print(f"  broken session: {failure}")
+    if not results:
+        sys.exit(f"no session completed; see {work / 'hub.log'}")
+    spawns = [r["spawn"] for r in results]
+    cells = [s for r in results for s in r["cells"]]
+    server = [r["pss"]["server"] for r in results]
+    kernel = [r["pss"]["kernel"] for r in results]
+    graded = {row["student"] for row in rows if row["status"] == "ok"}
+    submitted = {r["name"] for r in results if r["submitted"] and not r["submitted"].startswith("raised")}
+    for r in results:
+        if r["name"] not in submitted:
+            print(f"  {r['name']}: ex.submit() {r['submitted']}")
+    print(f"spawn time: p50 {percentile(spawns, 50):.1f} s, p95 {percentile(spawns, 95):.1f} s, max {max(spawns):.1f} s")
+    print(f"memory per active student (PSS, MiB): server {statistics.median(server):.0f}, "
+          f"kernel {statistics.median(kernel):.0f}, together median {statistics.median(map(sum, zip(server, kernel))):.0f}, "
+          f"max {max(map(sum, zip(server, kernel))):.0f}")
+    print(f"cell latency under load ({len(cells)} cells): p50 {percentile(cells, 50) * 1000:.0f} ms, "
+          f"p95 {percentile(cells, 95) * 1000:.0f} ms; cells that raised: {sum(r['errors'] for r in results)}")
+    print(f"submissions: {len(submitted)} confirmed by ex.submit(); graded ok: {len(graded & submitted)}; "
+          f"lost: {len(submitted - graded)}")
+    print(f"collect and grade (mktlab grade --exchange): {grade_seconds:.1f} s for {len(rows)} students")
+    print(f"load average during the class: mean {statistics.mean(load or [0]):.2f}, max {max(load or [0]):.2f}")
+    print(f"hub log and results kept in {work}")
+
+
+if __name__ == "__main__":
+    main()
