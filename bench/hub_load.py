@@ -9,8 +9,9 @@ service token is added for the instructor's side.  Then:
 2. each student (one thread each, arriving within --arrival seconds) logs in through the REST API
    with their Unix password (POST /hub/api/users/NAME/tokens, checked by PAM), starts their server
    and waits until it is ready;
-3. receives the lesson (uploaded to ~/mktlab through the server's contents API), with a seeded random
-   half of the answers filled in from the solution, as a student would type them;
+3. finds the lesson the instructor handed out (``mktlab exchange open`` and ``mktlab handout``, before
+   the class) in ~/mktlab, fills in a seeded random half of the answers from the solution, as a
+   student would type them, and saves it through the server's contents API;
 4. runs its code cells one by one through the kernel API (websocket), with a random think time
    between cells;
 5. submits with ``ex.submit()`` in the kernel (the exchange, under $MKTLAB_EXCHANGE);
@@ -23,9 +24,9 @@ p95) under that load, submissions lost, and the time to collect and grade.  It i
 most --students users, and --max-seconds for the whole run, after which it stops, stops the hub
 and its servers, and deletes its users and folders.
 
-The students' environment (a venv made from /usr/bin/python3 in a world-readable folder, with
-JupyterHub and the course installed from its wheel) and the proxy (npm) are kept in --prefix and
-reused by later runs; the course wheel is rebuilt from this checkout each run.
+The students' environment, the proxy, the kernel client and the Unix-user helpers are those of the
+JupyterHub integration test (tests/hub.py): a venv from Debian's python3.11 in a world-readable
+folder, reused between runs, with the course reinstalled from a wheel of this checkout each run.
 
     sudo python bench/hub_load.py --students 30
 """
@@ -40,24 +41,23 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import nbformat
 import requests
-import websocket
 
 from grade_speed import choices, filled_copy
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_PYTHON = "/usr/bin/python3"
+sys.path.insert(0, str(ROOT / "tests"))
+from hub import Student, free_port, missing, proxy_command, student_env  # noqa: E402  (the hub test's helpers)
+
 STUDENTS_GROUP, INSTRUCTORS_GROUP = "mktlab-students", "mktlab-instructors"
 USER_PREFIX = "mktlab-load-"
 
@@ -66,42 +66,10 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def percentile(values, p):
     """The p-th percentile (nearest rank) of `values`."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
-
-
-# --- the environment students' servers run from ----------------------------------------------------------
-
-
-def prepare(prefix):
-    """Venv for the servers (JupyterHub, JupyterLab, the course wheel) and the proxy, in `prefix`; returns their paths."""
-    import jupyterhub
-
-    prefix.mkdir(parents=True, exist_ok=True)
-    prefix.chmod(0o755)
-    venv = prefix / "venv"
-    if not (venv / "bin" / "jupyterhub-singleuser").exists():
-        run([SYSTEM_PYTHON, "-m", "venv", str(venv)])
-        run([str(venv / "bin" / "pip"), "install", "-q", f"jupyterhub=={jupyterhub.__version__}"])
-    wheels = prefix / "wheels"
-    shutil.rmtree(wheels, ignore_errors=True)
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)])
-    (wheel,) = wheels.glob("mktlab-*.whl")
-    run([str(venv / "bin" / "pip"), "install", "-q", "--force-reinstall", "--no-deps", str(wheel)])
-    run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)])   # the course's dependencies, once
-    proxy = prefix / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-    if not proxy.exists():
-        run(["npm", "install", "--silent", "--prefix", str(prefix / "node"), "configurable-http-proxy"])
-    run(["chmod", "-R", "a+rX", str(prefix)])
-    return venv, proxy
 
 
 # --- users -----------------------------------------------------------------------------------------------
@@ -137,7 +105,7 @@ class ClassOfUsers:
 # --- the hub ---------------------------------------------------------------------------------------------
 
 
-def hub_config(work, port, venv, proxy, exchange, token):
+def hub_config(work, port, env, proxy, exchange, token):
     """A config file that loads deploy/jupyterhub_config.py and changes only ports, paths and the bench's service."""
     text = f"""
 c = get_config()
@@ -149,7 +117,7 @@ c.ConfigurableHTTPProxy.command = [{str(proxy)!r}]
 c.JupyterHub.db_url = "sqlite:///{work}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{work}/cookie_secret"
 c.JupyterHub.pid_file = "{work}/jupyterhub.pid"
-c.Spawner.cmd = [{str(venv / "bin" / "jupyterhub-singleuser")!r}]
+c.Spawner.cmd = [{str(env / "bin" / "jupyterhub-singleuser")!r}]
 c.Spawner.environment = {{"MKTLAB_EXCHANGE": {str(exchange)!r}}}
 c.JupyterHub.services.append({{"name": "hub-load-bench", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append({{"name": "hub-load-bench", "services": ["hub-load-bench"],
@@ -168,8 +136,9 @@ class Hub:
 
     def __enter__(self):
         self.log = open(self.work / "hub.log", "w")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}   # servers keep PYTHONPATH: use the wheel
         self.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(self.config)], cwd=self.work,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -199,46 +168,6 @@ class Hub:
 # --- one student -----------------------------------------------------------------------------------------
 
 
-class Kernel:
-    """A kernel of a student's server, driven over the jupyter-server websocket (legacy JSON protocol)."""
-
-    def __init__(self, server_url, token, path):
-        session = requests.post(f"{server_url}/api/sessions", headers={"Authorization": f"token {token}"},
-                                json={"path": path, "type": "notebook", "name": Path(path).name,
-                                      "kernel": {"name": "python3"}}, timeout=60)
-        session.raise_for_status()
-        kernel_id = session.json()["kernel"]["id"]
-        ws_url = server_url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
-        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=120)
-        self.session = uuid.uuid4().hex
-
-    def execute(self, code):
-        """Run `code`; returns (seconds until the reply and idle, text it printed, whether it raised)."""
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": self.session, "username": "",
-                       "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": False}}))
-        start, printed, replied, idle, failed = time.perf_counter(), [], False, False, False
-        while not (replied and idle):
-            msg = json.loads(self.ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = msg["header"]["msg_type"]
-            if kind == "execute_reply":
-                replied, failed = True, msg["content"]["status"] != "ok"
-            elif kind == "status" and msg["content"]["execution_state"] == "idle":
-                idle = True
-            elif kind == "stream":
-                printed.append(msg["content"]["text"])
-        return time.perf_counter() - start, "".join(printed), failed
-
-    def close(self):
-        self.ws.close()
-
-
 def pss_by_role(uid):
     """PSS in MiB of the processes of `uid`, split into the server and its kernels."""
     totals = {"server": 0.0, "kernel": 0.0}
@@ -261,7 +190,7 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
     """One student's session; returns a dict of their timings, memory and submission result."""
     import pwd
 
-    result = {"name": name, "cells": [], "errors": 0, "submitted": None}
+    result = {"name": name, "cells": [], "errors": 0, "submitted": ""}
     time.sleep(arrival)
     login = hub.api("post", f"/hub/api/users/{name}/tokens", token="",
                     json={"auth": {"username": name, "password": password}, "note": "hub_load"})
@@ -274,16 +203,13 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
             raise TimeoutError(f"{name}: server not ready before the time limit")
         time.sleep(0.25)
     result["spawn"] = time.perf_counter() - start
-    server = f"{hub.url}/user/{name}"
-    headers = {"Authorization": f"token {token}"}
+    me = Student(hub, name, token)
     path = f"mktlab/{lesson}.ipynb"
-    requests.put(f"{server}/api/contents/mktlab", headers=headers, json={"type": "directory"},
-                 timeout=60).raise_for_status()
+    if me.request("GET", f"/api/contents/{path}?content=0").status_code != 200:
+        raise RuntimeError(f"{name}: the handed-out {path} is not in their home")
     notebook = filled_copy(lesson, picked)
-    requests.put(f"{server}/api/contents/{path}", headers=headers, timeout=60,
-                 json={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(notebook))}
-                 ).raise_for_status()
-    kernel = Kernel(server, token, path)
+    me.save(path, json.loads(nbformat.writes(notebook)))
+    kernel = me.open(path)
     try:
         for cell in notebook.cells:
             if cell.cell_type != "code" or not cell.source.strip():
@@ -291,12 +217,12 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
             if time.monotonic() > stop_at:
                 raise TimeoutError(f"{name}: time limit reached while running cells")
             time.sleep(rng.uniform(0, 2 * think))
-            seconds, _, failed = kernel.execute(cell.source)
-            result["cells"].append(seconds)
-            result["errors"] += failed
+            start = time.perf_counter()
+            printed = kernel.run(cell.source, timeout=120)
+            result["cells"].append(time.perf_counter() - start)
+            result["errors"] += "ERROR " in printed
         result["pss"] = pss_by_role(pwd.getpwnam(name).pw_uid)
-        _, printed, failed = kernel.execute("ex.submit()")
-        result["submitted"] = printed.strip() if not failed else f"raised: {printed.strip()}"
+        result["submitted"] = kernel.run("ex.submit()").strip()
     finally:
         kernel.close()
     return result
@@ -305,19 +231,21 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
 # --- the instructor --------------------------------------------------------------------------------------
 
 
-def collect_and_grade(venv, lesson, exchange, out):
-    """`mktlab grade LESSON --exchange EXCHANGE --out OUT`, run by the instructor; returns (seconds, gradebook rows)."""
+def mktlab(*argv):
+    """`python -m mktlab ARGV` from this checkout, as the instructor (root) runs it; returns seconds taken."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mktlab", *argv], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        raise RuntimeError(f"mktlab {' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return time.perf_counter() - start
+
+
+def gradebook(out):
     import csv
 
-    start = time.perf_counter()
-    graded = subprocess.run([str(venv / "bin" / "python"), "-m", "mktlab", "grade", lesson, "--exchange", str(exchange),
-                             "--out", str(out)], cwd=out.parent, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if graded.returncode != 0:
-        print(f"collect and grade failed ({graded.returncode}): {graded.stderr.strip()[-2000:]}")
-        return seconds, []
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
-        return seconds, list(csv.DictReader(handle))
+        return list(csv.DictReader(handle))
 
 
 def main():
@@ -327,55 +255,62 @@ def main():
     parser.add_argument("--think", type=float, default=3.0, help="mean think time between cells, seconds")
     parser.add_argument("--arrival", type=float, default=20.0, help="students arrive within this many seconds")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="stop the whole run after this long")
-    parser.add_argument("--prefix", type=Path, default=Path("/var/tmp/mktlab-hub-load"),
-                        help="world-readable folder for the servers' venv and the proxy (kept and reused)")
     args = parser.parse_args()
     if not 1 <= args.students <= 200:
         parser.error("--students must be between 1 and 200")
-    if os.geteuid() != 0:
-        sys.exit("hub_load.py needs root: it creates system users and runs the hub as root")
-    missing = [tool for tool in ("npm", "useradd", "chpasswd", SYSTEM_PYTHON) if not shutil.which(tool)]
-    if missing:
-        sys.exit(f"hub_load.py needs {', '.join(missing)}")
+    why = missing() or ("" if shutil.which("chpasswd") else "needs chpasswd")
+    if why and not why.startswith("needs node and configurable-http-proxy"):
+        sys.exit(f"hub_load.py {why}")
+    if not proxy_command():   # install it where the hub test and CI put it
+        run(["npm", "install", "--silent", "--prefix", str(ROOT / ".ci" / "node"), "configurable-http-proxy"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     stop_at = time.monotonic() + args.max_seconds
 
-    print(f"machine: {platform.node()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"machine: {platform.node()}, {os.cpu_count()} cores, {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB, "
+          f"load average {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     start = time.perf_counter()
-    venv, proxy = prepare(args.prefix)
-    print(f"students' environment and proxy ready in {time.perf_counter() - start:.0f} s ({args.prefix})")
+    env = student_env()
+    print(f"students' environment ready in {time.perf_counter() - start:.0f} s ({env})")
 
     work = Path(tempfile.mkdtemp(prefix="mktlab-hub-load-"))   # mode 0700: the hub's state and the results
-    exchange = Path(tempfile.mkdtemp(prefix="mktlab-exchange-", dir="/srv" if Path("/srv").is_dir() else None))
-    exchange.chmod(0o711)
+    exchange = Path(tempfile.mkdtemp(prefix="mktlab-hub-load-", dir="/srv" if Path("/srv").is_dir() else None))
+    exchange.chmod(0o755)
+    exchange /= "exchange"
     port, token = free_port(), secrets.token_hex(32)
     rng = random.Random(13)
     solution = nbformat.read(ROOT / "solutions" / f"{args.lesson}.ipynb", as_version=4)
     picks = choices(solution, args.students)
-    load = []
+    load, results, failures, rows, grade_seconds = [], [], [], [], None
     sampler_stop = threading.Event()
     threading.Thread(target=lambda: [load.append(os.getloadavg()[0]) for _ in iter(lambda: sampler_stop.wait(5), True)],
                      daemon=True).start()
     try:
         with ClassOfUsers(args.students) as users, \
-                Hub(hub_config(work, port, venv, proxy, exchange, token), work, f"http://127.0.0.1:{port}", token) as hub:
+                Hub(hub_config(work, port, env, proxy_command(), exchange, token), work, f"http://127.0.0.1:{port}",
+                    token) as hub:
             hub.api("post", "/hub/api/users", json={"usernames": users.names}).raise_for_status()
+            group = ["--exchange", str(exchange), "--group", INSTRUCTORS_GROUP]
+            handout_seconds = mktlab("exchange", "open", args.lesson, *group)
+            handout_seconds += mktlab("handout", args.lesson, "--users", *users.names, *group)
+            print(f"exchange opened and lesson handed out to {args.students} students in {handout_seconds:.1f} s")
             with concurrent.futures.ThreadPoolExecutor(args.students) as pool:
                 futures = [pool.submit(student, hub, name, users.passwords[name], args.lesson, picks[k], args.think,
                                        rng.uniform(0, args.arrival), stop_at, random.Random(k))
                            for k, name in enumerate(users.names)]
-                results, failures = [], []
                 for future in futures:
                     try:
                         results.append(future.result())
                     except Exception as error:   # a student's session broke: counted and reported, not hidden
                         failures.append(repr(error))
             sampler_stop.set()
-            grade_seconds, rows = collect_and_grade(venv, args.lesson, exchange, work / "results")
+            try:
+                grade_seconds = mktlab("grade", args.lesson, "--exchange", str(exchange), "--out", str(work / "results"))
+                rows = gradebook(work / "results")
+            except RuntimeError as error:
+                print(error)
     finally:
         sampler_stop.set()
-        shutil.rmtree(exchange, ignore_errors=True)
+        shutil.rmtree(exchange.parent, ignore_errors=True)
 
     report(args, results, failures, rows, grade_seconds, load, work)
 
@@ -391,7 +326,7 @@ def report(args, results, failures, rows, grade_seconds, load, work):
     server = [r["pss"]["server"] for r in results]
     kernel = [r["pss"]["kernel"] for r in results]
     graded = {row["student"] for row in rows if row["status"] == "ok"}
-    submitted = {r["name"] for r in results if r["submitted"] and not r["submitted"].startswith("raised")}
+    submitted = {r["name"] for r in results if r["submitted"].startswith("✔ submitted")}
     for r in results:
         if r["name"] not in submitted:
             print(f"  {r['name']}: ex.submit() {r['submitted']}")
@@ -403,7 +338,8 @@ def report(args, results, failures, rows, grade_seconds, load, work):
           f"p95 {percentile(cells, 95) * 1000:.0f} ms; cells that raised: {sum(r['errors'] for r in results)}")
     print(f"submissions: {len(submitted)} confirmed by ex.submit(); graded ok: {len(graded & submitted)}; "
           f"lost: {len(submitted - graded)}")
-    print(f"collect and grade (mktlab grade --exchange): {grade_seconds:.1f} s for {len(rows)} students")
+    if grade_seconds is not None:
+        print(f"collect and grade (mktlab grade --exchange): {grade_seconds:.1f} s for {len(rows)} students")
     print(f"load average during the class: mean {statistics.mean(load or [0]):.2f}, max {max(load or [0]):.2f}")
     print(f"hub log and results kept in {work}")
 
