@@ -198,7 +198,12 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
     token = login.json()["token"]
     start = time.perf_counter()
     hub.api("post", f"/hub/api/users/{name}/server", token=token).raise_for_status()
-    while not hub.api("get", f"/hub/api/users/{name}", token=token).json()["servers"].get("", {}).get("ready"):
+    while True:
+        server = hub.api("get", f"/hub/api/users/{name}", token=token).json()["servers"].get("")
+        if not server:
+            raise RuntimeError(f"{name}: the hub gave up starting the server (see the hub log)")
+        if server["ready"]:
+            break
         if time.monotonic() > stop_at:
             raise TimeoutError(f"{name}: server not ready before the time limit")
         time.sleep(0.25)
