@@ -46,8 +46,10 @@ c.Spawner.default_url = "/lab/tree/mktlab"   # `mktlab handout` puts lessons in 
 c.Spawner.environment = {"MKTLAB_EXCHANGE": EXCHANGE}
 c.Spawner.mem_limit = MEMORY_LIMIT
 c.Spawner.cpu_limit = CPU_LIMIT
+# A class logging in at once makes every server start slowly: with 60 s, 4 of 30 servers on a busy
+# 2-core machine were given up on (bench/hub_load.py), so allow two minutes for both steps.
 c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 60
+c.Spawner.http_timeout = 120
 if SPAWNER == "systemd":
     # Each server and its kernels run in a transient systemd unit whose cgroup enforces mem_limit
     # (MemoryMax) and cpu_limit (CPUQuota), as the student's own Unix user.
