@@ -84,22 +84,37 @@ class ClassOfUsers:
         self.created_users, self.created_groups = [], []
 
     def __enter__(self):
-        for group in (STUDENTS_GROUP, INSTRUCTORS_GROUP):
-            if subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
-                run(["groupadd", group])
-                self.created_groups.append(group)
-        for name in self.names:
-            run(["useradd", "--create-home", "--groups", STUDENTS_GROUP, name])
-            self.created_users.append(name)
-        run(["chpasswd"], input="".join(f"{n}:{p}\n" for n, p in self.passwords.items()))
+        left = [name for name in self.names if subprocess.run(["id", name], capture_output=True).returncode == 0]
+        if left:
+            raise RuntimeError(f"users left by an earlier run: {', '.join(left)}; remove them with userdel --remove")
+        try:
+            for group in (STUDENTS_GROUP, INSTRUCTORS_GROUP):
+                if subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
+                    run(["groupadd", group])
+                    self.created_groups.append(group)
+            for name in self.names:
+                run(["useradd", "--create-home", "--groups", STUDENTS_GROUP, name])
+                self.created_users.append(name)
+            run(["chpasswd"], input="".join(f"{n}:{p}\n" for n, p in self.passwords.items()))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):
+        """Kill each user's processes (by uid: only this class's), wait until they are gone, delete users and groups."""
         for name in self.created_users:
-            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)   # this user's processes only
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
+            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        deadline = time.monotonic() + 30
+        while any(subprocess.run(["pgrep", "-u", name], capture_output=True).returncode == 0
+                  for name in self.created_users) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        kept = [name for name in self.created_users
+                if subprocess.run(["userdel", "--remove", name], capture_output=True).returncode not in (0, 12)]
         for group in self.created_groups:
             subprocess.run(["groupdel", group], capture_output=True)
+        if kept:
+            print(f"could not delete users {', '.join(kept)}: remove them with userdel --remove", file=sys.stderr)
 
 
 # --- the hub ---------------------------------------------------------------------------------------------
