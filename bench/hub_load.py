@@ -18,11 +18,12 @@ service token is added for the instructor's side.  Then:
 
 and the instructor collects and grades with ``mktlab grade LESSON --exchange ... --out ...``.
 
-It prints spawn time (p50, p95), memory per active student (PSS, from /proc/PID/smaps_rollup, of
-the server and of the kernel, measured when the student has run every cell), cell latency (p50,
-p95) under that load, submissions lost, and the time to collect and grade.  It is bounded: at
-most --students users, and --max-seconds for the whole run, after which it stops, stops the hub
-and its servers, and deletes its users and folders.
+It prints spawn time (p50, p95); memory per active student (PSS, from /proc/PID/smaps_rollup, of
+the server and of the kernel, measured when the student has run every cell); CPU time to start a
+server and cores used per student during the lesson (from /proc/PID/stat); cell latency (p50, p95)
+under that load; submissions lost; and the time to collect and grade.  It is bounded: at most
+--students users, and --max-seconds for the whole run, after which it stops, stops the hub and its
+servers, and deletes its users and folders.
 
 The students' environment, the proxy, the kernel client and the Unix-user helpers are those of the
 JupyterHub integration test (tests/hub.py): a venv from Debian's python3.11 in a world-readable
@@ -183,9 +184,9 @@ class Hub:
 # --- one student -----------------------------------------------------------------------------------------
 
 
-def pss_by_role(uid):
-    """PSS in MiB of the processes of `uid`, split into the server and its kernels."""
-    totals = {"server": 0.0, "kernel": 0.0}
+def usage(uid):
+    """PSS in MiB of the processes of `uid`, split into the server and its kernels, and their CPU seconds."""
+    totals = {"server": 0.0, "kernel": 0.0, "cpu": 0.0}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -194,10 +195,13 @@ def pss_by_role(uid):
                 continue
             cmdline = (proc / "cmdline").read_bytes()
             rollup = (proc / "smaps_rollup").read_text()
+            stat = (proc / "stat").read_text()
         except OSError:
             continue   # the process ended meanwhile
         pss_kb = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
         totals["kernel" if b"ipykernel" in cmdline else "server"] += pss_kb / 1024
+        utime, stime = stat.rsplit(")", 1)[1].split()[11:13]   # fields 14 and 15 of /proc/PID/stat
+        totals["cpu"] += (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
     return totals
 
 
@@ -223,6 +227,8 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
             raise TimeoutError(f"{name}: server not ready before the time limit")
         time.sleep(0.25)
     result["spawn"] = time.perf_counter() - start
+    uid = pwd.getpwnam(name).pw_uid
+    result["spawn_cpu"], ready_at = usage(uid)["cpu"], time.perf_counter()
     me = Student(hub, name, token)
     path = f"mktlab/{lesson}.ipynb"
     if me.request("GET", f"/api/contents/{path}?content=0").status_code != 200:
@@ -241,7 +247,8 @@ def student(hub, name, password, lesson, picked, think, arrival, stop_at, rng):
             printed = kernel.run(cell.source, timeout=120)
             result["cells"].append(time.perf_counter() - start)
             result["errors"] += "ERROR " in printed
-        result["pss"] = pss_by_role(pwd.getpwnam(name).pw_uid)
+        result["usage"] = usage(uid)
+        result["lesson_seconds"] = time.perf_counter() - ready_at
         result["submitted"] = kernel.run("ex.submit()").strip()
     finally:
         kernel.close()
@@ -343,8 +350,9 @@ def report(args, results, failures, rows, grade_seconds, load, work):
         sys.exit(f"no session completed; see {work / 'hub.log'}")
     spawns = [r["spawn"] for r in results]
     cells = [s for r in results for s in r["cells"]]
-    server = [r["pss"]["server"] for r in results]
-    kernel = [r["pss"]["kernel"] for r in results]
+    server = [r["usage"]["server"] for r in results]
+    kernel = [r["usage"]["kernel"] for r in results]
+    lesson_cores = [(r["usage"]["cpu"] - r["spawn_cpu"]) / r["lesson_seconds"] for r in results]
     graded = {row["student"] for row in rows if row["status"] == "ok"}
     submitted = {r["name"] for r in results if r["submitted"].startswith("✔ submitted")}
     for r in results:
@@ -354,6 +362,9 @@ def report(args, results, failures, rows, grade_seconds, load, work):
     print(f"memory per active student (PSS, MiB): server {statistics.median(server):.0f}, "
           f"kernel {statistics.median(kernel):.0f}, together median {statistics.median(map(sum, zip(server, kernel))):.0f}, "
           f"max {max(map(sum, zip(server, kernel))):.0f}")
+    print(f"CPU: {statistics.median(r['spawn_cpu'] for r in results):.1f} CPU-seconds to start a server (median); "
+          f"during the lesson {statistics.mean(lesson_cores):.3f} cores per student on average "
+          f"(think time {args.think:g} s), i.e. {1 / statistics.mean(lesson_cores):.0f} students per core")
     print(f"cell latency under load ({len(cells)} cells): p50 {percentile(cells, 50) * 1000:.0f} ms, "
           f"p95 {percentile(cells, 95) * 1000:.0f} ms; cells that raised: {sum(r['errors'] for r in results)}")
     print(f"submissions: {len(submitted)} confirmed by ex.submit(); graded ok: {len(graded & submitted)}; "
