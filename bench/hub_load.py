@@ -25,7 +25,7 @@ under that load; submissions lost; and the time to collect and grade.  It is bou
 --students users, and --max-seconds for the whole run, after which it stops, stops the hub and its
 servers, and deletes its users and folders.
 
-The students' environment, the proxy, the kernel client and the Unix-user helpers are those of the
+The students' environment, the proxy and the client of the servers and their kernels are those of the
 JupyterHub integration test (tests/hub.py): a venv from Debian's python3.11 in a world-readable
 folder, reused between runs, with the course reinstalled from a wheel of this checkout each run.
 
