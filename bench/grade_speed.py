@@ -50,19 +50,23 @@ def choices(solution, n, seed=1):
     return [{i for i in answers if rng.random() < 0.5} for _ in range(n)]
 
 
-def make_submissions(folder, lesson, picks):
-    """Our format: the student copy, with the picked answer cells replaced by the solution's."""
+def filled_copy(lesson, picked):
+    """The student copy of `lesson`, with the answer cells at positions `picked` replaced by the solution's."""
     solution = nbformat.read(ROOT / "solutions" / f"{lesson}.ipynb", as_version=4)
     by_id = {c.get("id"): i for i, c in enumerate(solution.cells)}
-    student = nbformat.read(ROOT / "notebooks" / f"{lesson}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / f"{lesson}.ipynb", as_version=4)
+    for cell in nb.cells:
+        i = by_id.get(cell.get("id"))
+        if i in picked:
+            cell.source = solution.cells[i].source
+    return nb
+
+
+def make_submissions(folder, lesson, picks):
+    """Our format: one folder per student, holding the student copy filled in as `picks` says."""
     for k, picked in enumerate(picks):
-        nb = copy.deepcopy(student)
-        for cell in nb.cells:
-            i = by_id.get(cell.get("id"))
-            if i in picked:
-                cell.source = solution.cells[i].source
         (folder / f"student{k:03d}").mkdir(parents=True)
-        nbformat.write(nb, folder / f"student{k:03d}" / f"{lesson}.ipynb")
+        nbformat.write(filled_copy(lesson, picked), folder / f"student{k:03d}" / f"{lesson}.ipynb")
 
 
 def time_ours(lesson, subs, out, jobs):
