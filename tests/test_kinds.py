@@ -30,7 +30,7 @@ def test_choice_single_and_multiple():
     assert verdict(multi, ["c", "b"]).state == "correct"
     assert verdict(multi, ["b"]).state == "incorrect"
     bad = verdict(multi, ["z"])
-    assert bad.state == "invalid" and "'z' is not one of the options" in bad.message
+    assert bad.state == "invalid" and "'z' is not one of the allowed labels" in bad.message
     single = {"qid": "one", "kind": "choice", "options": ["a", "b"], "answer": "b"}
     assert verdict(single, " B ").state == "correct"
     assert verdict(single, ["b"]).state == "invalid"
@@ -157,3 +157,62 @@ def test_order_and_truefalse_mistakes_match_the_whole_answer():
             "mistakes": [[["c", "b", "a"], "reversed"]]}
     assert verdict(spec, ["C", "b", "a"]).message == "not yet: reversed"
     assert verdict(spec, ["b", "a", "c"]).message.endswith("general")
+
+
+# --- common mistakes, named before any hint -------------------------------------------
+
+def test_numbers_name_percent_sign_and_rounding():
+    """72.5 for 0.725, a flipped sign and too few decimals each get their own message, not the hint."""
+    spec = {"qid": "share", "kind": "number", "answer": 0.725, "decimals": 3, "hint": "Sum, then divide."}
+    assert "percentage" in verdict(spec, 72.5).message
+    assert "sign" in verdict(spec, -0.725).message
+    rounded = verdict(spec, 0.73)
+    assert "3 decimal places" in rounded.message and "Sum" not in rounded.message
+    assert verdict(spec, 0.5).message == "not yet: Sum, then divide."
+    pct = {"qid": "p", "kind": "number", "answer": 40, "decimals": 0}
+    assert "as a percentage" in verdict(pct, 0.4).message
+
+
+def test_labels_outside_the_set_are_named_and_harmless_variants_pass():
+    """A typo names the label and the allowed ones; case, spacing, plural and British spelling are accepted."""
+    spec = {"qid": "m", "kind": "match",
+            "answer": {"price war": "transaction", "referral": "referral markets", "firm": "organization"}}
+    right = {"price war": "Transaction", "referral": "referral  market", "firm": "organisation"}
+    assert verdict(spec, right).state == "correct"
+    typo = verdict(spec, {**right, "price war": "transactoin"})
+    assert typo.state == "invalid" and "'transactoin' is not one of the allowed labels" in typo.message
+    assert "Did you mean 'transaction'?" in typo.message
+    order = {"qid": "o", "kind": "order", "answer": ["awareness", "loyalty"]}
+    assert "'loyality'" in verdict(order, ["awareness", "loyality"]).message
+    assert verdict(order, ["Awareness", "loyalties"]).state == "correct"
+
+
+def test_ambiguous_variants_are_not_guessed():
+    """When two labels share a harmless variant, neither variant is mapped to a label."""
+    spec = {"qid": "c", "kind": "choice", "options": ["market", "markets"], "answer": "market"}
+    assert verdict(spec, "market").state == "correct"
+    assert verdict(spec, "MARKET ").state == "correct"
+    assert verdict(spec, "markets").state == "incorrect"
+
+
+def test_true_false_as_text_is_named():
+    """The strings "True"/"False" are told to drop the quotes."""
+    spec = {"qid": "tf", "kind": "truefalse", "answer": [True, False]}
+    assert "without quotes" in verdict(spec, ["True", "false"]).message
+
+
+def test_function_mistakes_are_named_with_calls_as_written():
+    """None asks about return; an array or a Series is named as such; calls read profit_gap(0.5)."""
+    spec = {"qid": "profit_gap", "kind": "function", "cases": [[[0.5], 1.0]]}
+    key = protect(spec, SALT)
+
+    def run(func):
+        return judge(key, SALT, gather(func, [[0.5]])).message
+    assert "profit_gap(0.5) returned None: did you forget `return`?" in run(print)
+    np = pytest.importorskip("numpy")
+    array = run(lambda x: np.array([x]))
+    assert "a NumPy array" in array and "NotPlain" not in array
+    series = run(lambda x: pd.Series([x]))
+    assert "a Series" in series and "__table__" not in series
+    assert "profit_gap(0.5) raised ZeroDivisionError" in run(lambda x: 1 / 0)
+    assert "profit_gap(0.5) returned 2.0." in run(lambda x: 2.0)

@@ -21,7 +21,11 @@ _SCALARS = (type(None), bool, int, float, str)
 
 
 class NotPlain(TypeError):
-    """An answer that cannot be turned into plain data."""
+    """An answer that cannot be turned into plain data; ``what`` names the offending type, if one is to blame."""
+
+    def __init__(self, message, what=""):
+        super().__init__(message)
+        self.what = what
 
 
 def _numpy_scalar(value):
@@ -107,7 +111,7 @@ def to_plain(value, _depth=0):
             "data": [[to_plain(_cell(x), _depth + 1) for x in row]
                      for row in value.itertuples(index=False, name=None)],
         }
-    raise NotPlain(f"expected plain data, got {cls.__name__}")
+    raise NotPlain(f"expected plain data, got {cls.__name__}", what=cls.__name__)
 
 
 def _cell(x):

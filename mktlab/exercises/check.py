@@ -11,14 +11,16 @@ and prints one line.  It never raises.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
 from .. import i18n
 from .answers import NotPlain, to_plain
-from .kinds import judge, protect
+from .kinds import judge, object_name, protect
 
 __all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
@@ -27,6 +29,68 @@ ANSWER_MIME = "application/vnd.mktlab.answer+json"
 KEYS_DIR = Path(__file__).resolve().parent.parent / "keys"
 _MISSING = object()
 _SYMBOLS = {"correct": "✔", "partial": "✘", "incorrect": "✘", "invalid": "✘", "unanswered": "…", "pending": "✎"}
+#: The names whose cell raised an error the last time it ran -> that error (kept by :func:`after_cell`).
+_FAILED = {}
+_ASSIGNS = re.compile(r"^(?:def\s+([A-Za-z_]\w*)|([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=))",
+                      re.MULTILINE)
+
+
+def assigned_names(source):
+    r"""The names a cell's top-level lines assign or define (read as text, so a cell with a typo works too).
+
+    Examples
+    --------
+    >>> assigned_names("a, b = 1, 2\ndef f(x):\n    y = x\nc == 3\nd: int = 4\nbad = [true")
+    ['a', 'b', 'f', 'd', 'bad']
+    """
+    names = []
+    for func, targets in _ASSIGNS.findall(source):
+        names += [func] if func else [t.strip() for t in targets.split(",")]
+    return names
+
+
+def after_cell(result):
+    """IPython's ``post_run_cell`` event: remember which answers' cells failed, forget those that ran cleanly.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> after_cell(NS(info=NS(raw_cell="share = [true]"), error_before_exec=None,
+    ...               error_in_exec=NameError("name 'true' is not defined")))
+    >>> _FAILED["share"]
+    "NameError: name 'true' is not defined"
+    >>> after_cell(NS(info=NS(raw_cell="share = [True]"), error_before_exec=None, error_in_exec=None))
+    >>> "share" in _FAILED
+    False
+    """
+    error = result.error_before_exec or result.error_in_exec
+    for name in assigned_names(getattr(result.info, "raw_cell", "") or ""):
+        if error is None:
+            _FAILED.pop(name, None)
+        else:
+            _FAILED[name] = f"{type(error).__name__}: {error}"[:200]
+
+
+def _watch_cells():
+    """Call :func:`after_cell` after every cell of this kernel (once, however often the setup cell runs)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and after_cell not in shell.events.callbacks.get("post_run_cell", []):
+        shell.events.register("post_run_cell", after_cell)
+
+
+def score_text(fraction, points):
+    """Points earned, rounded for people.
+
+    Examples
+    --------
+    >>> score_text(6 / 7, 1), score_text(1, 2), score_text(0.5, 3)
+    ('0.86', '2', '1.5')
+    """
+    return f"{round(fraction * points, 2):g}"
 
 
 def gather(value, cases=None):
@@ -49,6 +113,8 @@ def gather(value, cases=None):
     for args in cases:
         try:
             results.append(to_plain(value(*args)))
+        except NotPlain as err:  # it returned something that is not plain data, e.g. a NumPy array
+            results.append({"__object__": err.what} if err.what else {"__error__": f"{err}"[:200]})
         except Exception as err:  # the student's function may fail in any way
             results.append({"__error__": f"{type(err).__name__}: {err}"[:200]})
     return {"__function__": True, "results": results}
@@ -110,6 +176,7 @@ class Exercises:
         self.lesson, self.language = lesson, language
         i18n.set_language(language)
         self._tr = i18n.translator(language, lesson)
+        _watch_cells()
         self._specs = {}
         self._keys, self._salt, self._problem = {}, lesson, ""
         path = KEYS_DIR / f"{lesson}.json"
@@ -184,18 +251,48 @@ class Exercises:
             key = protect(self._specs[qid], self._salt)
         elif qid in self._keys:
             key = self._keys[qid]
+        elif self._problem:
+            return 0.0, "invalid", self._tr("cannot check this answer: {why}. Is mktlab up to date?").format(
+                why=self._problem)
         else:
-            why = self._problem or self._tr("there is no question called {qid} in {lesson}").format(
-                qid=repr(qid), lesson=self.lesson)
-            return 0.0, "invalid", self._tr("cannot check this answer: {why}. Is mktlab up to date?").format(why=why)
+            return 0.0, "invalid", self._unknown_question(qid)
+        if qid in _FAILED:
+            return 0.0, "invalid", self._failed_cell(_FAILED[qid])
         value = namespace.get(qid, _MISSING)
         if value is _MISSING:
             return 0.0, "unanswered", self._tr("not answered yet: run the answer cell above first.")
         try:
             answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
         except NotPlain as err:
-            return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=f"{err}.")
+            return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=self._not_plain(value, err))
         return judge(key, self._salt, answer, self._tr)
+
+    def _unknown_question(self, qid):
+        names = list(self._keys) + [q for q in self._specs if q not in self._keys]
+        guess = difflib.get_close_matches(str(qid), names, n=1, cutoff=0.6)
+        if guess:
+            return self._tr("there is no exercise called {qid} in this notebook; did you mean {guess}?").format(
+                qid=repr(qid), guess=repr(guess[0]))
+        return self._tr("there is no exercise called {qid} in this notebook; copy the name from the answer cell.").format(
+            qid=repr(qid))
+
+    def _failed_cell(self, error):
+        message = self._tr("not yet: {detail}").format(detail=self._tr(
+            "the answer cell stopped with an error when it last ran ({error}), so there is no new answer to check: "
+            "fix it and run that cell again.").format(error=error))
+        if re.search(r"name '(true|false|none)' is not defined", error):
+            message += " " + self._tr("In Python, True, False and None start with a capital letter.")
+        return message
+
+    def _not_plain(self, value, err):
+        if not err.what:
+            return f"{err}."
+        what = object_name(err.what, self._tr)
+        template = ("this answer is {what}, which cannot be checked: use a number, text, True/False, a list, "
+                    "a dictionary or a pandas table." if type(value).__name__ == err.what else
+                    "this answer contains {what}, which cannot be checked: use numbers, text, True/False, lists, "
+                    "dictionaries or pandas tables.")
+        return self._tr(template).format(what=what)
 
     def check(self, qid):
         """Print one line on the answer stored in the variable ``qid``. Never raises."""
@@ -206,8 +303,32 @@ class Exercises:
             fraction, state, message = 0.0, "invalid", self._tr("could not check this answer ({error})").format(
                 error=f"{type(err).__name__}: {err}")
         points = (self._specs.get(qid) or self._keys.get(qid) or {}).get("points", 1)
-        score = "?" if state == "pending" else f"{fraction * points:g}"
+        score = "?" if state == "pending" else score_text(fraction, points)
         print(f"{_SYMBOLS.get(state, '✘')} {qid}: {message} [{score}/{points:g}]")
+
+    def progress(self):
+        """Print the running score of this notebook: each question's state, then the totals. Never raises."""
+        namespace = sys._getframe(1).f_globals
+        tally = {"answered": 0, "correct": 0, "pending": 0, "earned": 0.0, "max": 0.0}
+        lines = []
+        for qid in list(self._keys) + [q for q in self._specs if q not in self._keys]:
+            points = (self._specs.get(qid) or self._keys[qid]).get("points", 1)
+            try:
+                fraction, state, _ = self.verdict(qid, namespace)
+            except Exception:  # the running score must never stop Run All
+                fraction, state = 0.0, "invalid"
+            tally["max"] += points
+            tally["earned"] += fraction * points
+            tally["answered"] += state != "unanswered"
+            tally["correct"] += state == "correct"
+            tally["pending"] += state == "pending"
+            score = "?" if state == "pending" else score_text(fraction, points)
+            lines.append(f"{_SYMBOLS.get(state, '✘')} {qid} [{score}/{points:g}]")
+        print("\n".join(lines))
+        print(self._tr("{answered} of {n} answered, {correct} correct, {pending} waiting for your instructor; "
+                       "{earned} of {max} points so far.").format(
+            answered=tally["answered"], n=len(lines), correct=tally["correct"], pending=tally["pending"],
+            earned=score_text(tally["earned"], 1), max=f"{tally['max']:g}"))
 
     def submit(self):
         """Hand in this notebook's last *saved* version to the class exchange (:mod:`mktlab.exchange`).

@@ -10,12 +10,13 @@ Every kind is judged on plain data (see :mod:`mktlab.exercises.answers`).
 """
 from __future__ import annotations
 
+import difflib
 import re
 from typing import NamedTuple
 
 from .answers import UNANSWERED, NotPlain, canonical, describe, digest
 
-__all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "Verdict"]
+__all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "variant", "object_name", "Verdict"]
 
 
 class Verdict(NamedTuple):
@@ -65,9 +66,71 @@ def _protect_number(spec, salt):
 def _judge_number(key, salt, answer, tr):
     if not _is_number(answer):
         return _invalid("the answer should be a number, but it is {what}.", tr, what=describe(answer, tr))
-    k = _number_index(answer, key["decimals"])
-    ok = any(digest(salt, key["qid"], k + j) == key["hash"] for j in (-1, 0, 1))
-    return _right(1 if ok else 0, key, "", tr)
+    if _number_hits(key, salt, answer):
+        return Verdict(1, "correct", tr("correct"))
+    mistake = _number_mistake(key, salt, answer, tr)  # a named mistake replaces the method hint
+    return Verdict(0, "incorrect", tr("not yet: {detail}").format(detail=mistake)) if mistake else _right(0, key, "", tr)
+
+
+def _number_hits(key, salt, x):
+    k = _number_index(x, key["decimals"])
+    return any(digest(salt, key["qid"], k + j) == key["hash"] for j in (-1, 0, 1))
+
+
+def _places(x, most):
+    """The decimal places ``x`` is written with, up to ``most``."""
+    return next((p for p in range(most) if round(x, p) == x), most)
+
+
+def _number_mistake(key, salt, x, tr):
+    """What a wrong number most likely gets wrong: a percent, a sign, or too few decimals; else ``""``."""
+    d = key["decimals"]
+    if x and _number_hits(key, salt, -x):
+        return tr("check the sign: your number has the right size but the wrong sign.")
+    if x and _number_hits(key, salt, x / 100):
+        return tr("your answer looks like a percentage; give it as a fraction of 1 (0.25, not 25).")
+    if x and _number_hits(key, salt, x * 100):
+        return tr("your answer looks like a fraction; give it as a percentage (25, not 0.25).")
+    p = _places(x, d)
+    if p < d <= p + 4:  # a rounded answer: is the right one among the numbers it rounds from?
+        low = _number_index(x - 0.5 * 10 ** -p, d)
+        if any(digest(salt, key["qid"], k) == key["hash"] for k in range(low, low + 10 ** (d - p) + 1)):
+            return tr("round to {decimals} decimal places: your answer has only {places}.").format(decimals=d,
+                                                                                                places=p)
+    return ""
+
+
+# --- answer labels ----------------------------------------------------------------
+
+def _unknown(given, allowed, tr):
+    """An ``invalid`` verdict naming the first of ``given`` that is not an ``allowed`` label, or ``None``."""
+    known = {canonical(a) for a in allowed}
+    bad = next((g for g in given if type(g) is str and canonical(g) not in known), None)
+    if bad is None:
+        return None
+    shown = [tr(a) for a in allowed]
+    guess = difflib.get_close_matches(bad, shown, n=1, cutoff=0.6)
+    detail = tr("{given} is not one of the allowed labels: {allowed}.").format(
+        given=repr(bad), allowed=", ".join(repr(a) for a in shown))
+    if guess:
+        detail += " " + tr("Did you mean {guess}?").format(guess=repr(guess[0]))
+    return Verdict(0, "invalid", tr("not yet: {detail}").format(detail=detail))
+
+
+def variant(label):
+    """A label with harmless differences removed: case, spacing, hyphens, a plural, British spelling.
+
+    Examples
+    --------
+    >>> variant("Referral  markets") == variant("referral market")
+    True
+    >>> variant("organisation") == variant("Organization"), variant("behaviour") == variant("behavior")
+    (True, True)
+    """
+    words = re.sub(r"[\s_\-]+", " ", canonical(label).strip('"')).split()
+    words = [re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w) for w in words]
+    words = [re.sub(r"our(s?)$", r"or\1", re.sub(r"ies$", "y", w)) for w in words]
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
 
 
 # --- choice (single or multiple) -------------------------------------------
@@ -91,10 +154,9 @@ def _judge_choice(key, salt, answer, tr):
                         example=repr([tr(o) for o in key["options"][:2]]))
     if not key["multiple"] and type(answer) is not str:
         return _invalid("give one option label as text, e.g. {example}.", tr, example=repr(tr(key["options"][0])))
-    unknown = [a for a in _choices(answer) if canonical(a) not in options]
+    unknown = _unknown(_choices(answer), key["options"], tr)
     if unknown:
-        return _invalid("{given} is not one of the options {options}.", tr, given=repr(unknown[0]),
-                        options=", ".join(repr(tr(o)) for o in key["options"]))
+        return unknown
     given = sorted({options[canonical(a)] for a in _choices(answer)})
     ok = digest(salt, key["qid"], canonical(given)) == key["hash"]
     return _right(1 if ok else 0, key, "", tr)
@@ -108,6 +170,8 @@ def _protect_truefalse(spec, salt):
 
 def _judge_truefalse(key, salt, answer, tr):
     n = len(key["hashes"])
+    if type(answer) is list and any(type(a) is str and a.strip().lower() in ("true", "false") for a in answer):
+        return _invalid("write True and False without quotes: they are Python values, not text.", tr)
     if not (type(answer) is list and len(answer) == n and all(type(a) is bool for a in answer)):
         return _invalid("give a list of {n} values, each True or False.", tr, n=n)
     right = sum(digest(salt, key["qid"], f"{i}:{a}") == h for i, (a, h) in enumerate(zip(answer, key["hashes"])))
@@ -127,6 +191,9 @@ def _judge_order(key, salt, answer, tr):
     items = key["items"]
     if not (type(answer) is list and all(type(a) is str for a in answer)):
         return _invalid("give a list of the {n} items in order.", tr, n=len(items))
+    unknown = _unknown(answer, items, tr)
+    if unknown:
+        return unknown
     if sorted(map(canonical, answer)) != sorted(map(canonical, items)):
         return _invalid("use each of these items exactly once: {items}.", tr,
                         items=", ".join(tr(i) for i in items))
@@ -147,6 +214,10 @@ def _protect_match(spec, salt):
 
 def _judge_match(key, salt, answer, tr):
     left = key["left"]
+    unknown = type(answer) is dict and (_unknown(list(answer), left, tr) or
+                                        _unknown([v for v in answer.values() if type(v) is str], key["right"], tr))
+    if unknown:
+        return unknown
     if type(answer) is not dict or sorted(map(canonical, answer)) != sorted(map(canonical, left)):
         return _invalid("give a dictionary with exactly these keys: {keys}.", tr, keys=", ".join(tr(k) for k in left))
     given = {canonical(k): v for k, v in answer.items()}
@@ -206,18 +277,48 @@ def _judge_function(key, salt, answer, tr):
     shown = len(cases) - key.get("hidden", 0)
     passed, example = 0, ""
     for i, (case, result) in enumerate(zip(cases, results)):
-        if type(result) is dict and "__error__" in result:
-            problem = tr("calling it with {args} raised {error}.").format(args=case["args"], error=result["__error__"])
-        elif digest(salt, key["qid"], canonical(result, key["decimals"])) == case["hash"]:
+        failed = type(result) is dict and ("__error__" in result or "__object__" in result)
+        if not failed and digest(salt, key["qid"], canonical(result, key["decimals"])) == case["hash"]:
             passed += 1
             continue
-        else:
-            problem = tr("for {args} it returned {result}.").format(args=case["args"], result=repr(result))
+        problem = _function_problem(_call(key["qid"], case["args"]), result, tr)
         if i < shown and not example:  # never describe a hidden case
             example = " " + tr("For example, {problem}").format(problem=problem)
     summary = (tr("{passed} of {n} test cases pass ({hidden} of them hidden).") if key.get("hidden") else
                tr("{passed} of {n} test cases pass.")).format(passed=passed, n=len(cases), hidden=key.get("hidden", 0))
     return _right(passed / len(cases), key, summary + example, tr)
+
+
+def _call(name, args):
+    """A call as a student writes it.
+
+    Examples
+    --------
+    >>> _call("profit_gap", [0.5, "a"])
+    "profit_gap(0.5, 'a')"
+    """
+    return f"{name}({', '.join(map(repr, args))})"
+
+
+def _function_problem(call, result, tr):
+    """One sentence on what the call ``call`` gave back (``result``, plain data) that is wrong."""
+    if type(result) is dict and "__error__" in result:
+        return tr("{call} raised {error}.").format(call=call, error=result["__error__"])
+    if result is None:
+        return tr("{call} returned None: did you forget `return`? A function that only prints gives back None.").format(
+            call=call)
+    if type(result) is dict and "__table__" in result or type(result) is dict and "__object__" in result:
+        what = describe(result, tr) if "__table__" in result else object_name(result["__object__"], tr)
+        return tr("{call} returned {what}, where one value is expected (a number, text or True/False).").format(
+            call=call, what=what)
+    return tr("{call} returned {result}.").format(call=call, result=repr(result))
+
+
+def object_name(type_name, tr):
+    """How a student would name an object of Python type ``type_name``."""
+    if type_name == "ndarray":
+        return tr("a NumPy array")
+    return tr("an object of type {name}").format(name=type_name)
 
 
 # --- a written answer, graded by the instructor -------------------------------
@@ -322,10 +423,18 @@ def source_labels(key, answer, tr):
     {'price war': 'transaction'}
     """
     def table(names):
-        return {canonical(tr(label)): label for label in names}
+        exact = {canonical(tr(label)): label for label in names}
+        loose = {}
+        for label in names:
+            for form in {variant(label), variant(tr(label))}:
+                loose.setdefault(form, set()).add(label)
+        return exact, {form: found.pop() for form, found in loose.items() if len(found) == 1}
 
     def swap(value, back):
-        return back.get(canonical(value), value) if type(value) is str else value
+        exact, loose = back
+        if type(value) is not str:
+            return value
+        return exact.get(canonical(value)) or loose.get(variant(value), value)
     if type(answer) is dict and "__table__" not in answer:
         left, right = table(key.get("left", [])), table(key.get("right", []))
         return {swap(k, left): swap(v, right) for k, v in answer.items()}
