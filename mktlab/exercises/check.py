@@ -288,11 +288,11 @@ class Exercises:
         if not err.what:
             return f"{err}."
         what = object_name(err.what, self._tr)
-        template = ("this answer is {what}, which cannot be checked: use a number, text, True/False, a list, "
-                    "a dictionary or a pandas table." if type(value).__name__ == err.what else
-                    "this answer contains {what}, which cannot be checked: use numbers, text, True/False, lists, "
-                    "dictionaries or pandas tables.")
-        return self._tr(template).format(what=what)
+        if type(value).__name__ == err.what:
+            return self._tr("this answer is {what}, which cannot be checked: use a number, text, True/False, a list, "
+                            "a dictionary or a pandas table.").format(what=what)
+        return self._tr("this answer contains {what}, which cannot be checked: use numbers, text, True/False, "
+                        "lists, dictionaries or pandas tables.").format(what=what)
 
     def check(self, qid):
         """Print one line on the answer stored in the variable ``qid``. Never raises."""
