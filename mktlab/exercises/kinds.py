@@ -108,12 +108,12 @@ def _unknown(given, allowed, tr):
     bad = next((g for g in given if type(g) is str and canonical(g) not in known), None)
     if bad is None:
         return None
-    shown = [tr(a) for a in allowed]
-    guess = difflib.get_close_matches(bad, shown, n=1, cutoff=0.6)
+    shown = {**{a: a for a in allowed}, **{tr(a): a for a in allowed}}  # a guess from either language
+    guess = difflib.get_close_matches(bad, list(shown), n=1, cutoff=0.6)
     detail = tr("{given} is not one of the allowed labels: {allowed}.").format(
-        given=repr(bad), allowed=", ".join(repr(a) for a in shown))
+        given=repr(bad), allowed=", ".join(repr(tr(a)) for a in allowed))
     if guess:
-        detail += " " + tr("Did you mean {guess}?").format(guess=repr(guess[0]))
+        detail += " " + tr("Did you mean {guess}?").format(guess=repr(tr(shown[guess[0]])))
     return Verdict(0, "invalid", tr("not yet: {detail}").format(detail=detail))
 
 
@@ -309,7 +309,7 @@ def _function_problem(call, result, tr):
             call=call)
     if type(result) is dict and "__table__" in result or type(result) is dict and "__object__" in result:
         what = describe(result, tr) if "__table__" in result else object_name(result["__object__"], tr)
-        return tr("{call} returned {what}, where one value is expected (a number, text or True/False).").format(
+        return tr("{call} returned {what}; return plain Python data instead (a number, text, True/False or a list).").format(
             call=call, what=what)
     return tr("{call} returned {result}.").format(call=call, result=repr(result))
 
