@@ -45,10 +45,11 @@ def test_student_copy_has_stubs_locks_and_no_keys(path):
     for cell in student.cells:
         role = cell_role(cell)
         locked = cell.metadata.get("editable") is False and cell.metadata.get("deletable") is False
-        assert locked == (role in ("text", "setup", "check")), (role, cell.source[:60])
-        if role in ("answer", "check"):
+        assert locked == (role in ("text", "setup", "check", "progress")), (role, cell.source[:60])
+        if role in ("answer", "check", "progress"):
             assert cell.outputs == [] and cell.execution_count is None
         assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.get("outputs", []))
+    assert cell_role(student.cells[-1]) == "progress"  # every lesson ends with the running score
     for q in keys["questions"]:
         if q["kind"] == "manual":  # a written answer: its key names the rubric and holds no answer
             assert set(q) == {"qid", "kind", "points", "hint", "rubric"}, q

@@ -10,6 +10,7 @@ Cell roles, read from plain-text markers so they survive any editor:
   the key from its stored output, and refuses it when the cell was edited
   after it ran (the output records a digest of the cell that made it).
 * **check**: a code cell that is only ``ex.check("name")``, comments allowed.
+* **progress**: a code cell that is only ``ex.progress()`` (the running score), comments allowed.
 * **setup**: the code cell that creates ``Exercises(...)``.
 * **text**: markdown.  Text, setup and check cells are locked in the copy.
 
@@ -36,7 +37,7 @@ __all__ = ["BEGIN", "END", "HIDDEN", "TODO", "LOCKED_ROLES", "ReleaseError", "ce
 
 BEGIN, END, HIDDEN = "### BEGIN SOLUTION", "### END SOLUTION", "### HIDDEN"
 TODO = "TODO"  # the placeholders of a new exercise (see mktlab.exercises.authoring); release refuses them
-LOCKED_ROLES = ("text", "setup", "check")
+LOCKED_ROLES = ("text", "setup", "check", "progress")
 _STUB_NOTE = "# Your answer: replace each ... below."
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _RERUN = "re-run the solution notebook top to bottom, save it, and release again"
@@ -72,6 +73,23 @@ def check_qid(source):
     return None
 
 
+def is_progress(source):
+    r"""``True`` for a cell that is only ``ex.progress()``; comments are allowed.
+
+    Examples
+    --------
+    >>> is_progress("# your running score\nex.progress()"), is_progress("ex.progress(); x = 1")
+    (True, False)
+    """
+    if "ex.progress" not in source:
+        return False
+    try:
+        (node,) = ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return isinstance(node, ast.Expr) and ast.unparse(node.value) == "ex.progress()"
+
+
 def _is_hidden(source):
     """``True`` if a ``### HIDDEN`` line comes before any code (blank and comment lines may precede it).
 
@@ -89,7 +107,7 @@ def _is_hidden(source):
 
 
 def cell_role(cell):
-    """One of ``answer``, ``hidden``, ``check``, ``setup``, ``text`` or ``code``."""
+    """One of ``answer``, ``hidden``, ``check``, ``progress``, ``setup``, ``text`` or ``code``."""
     source = cell.source
     if cell.cell_type != "code":
         return "text"
@@ -99,6 +117,8 @@ def cell_role(cell):
         return "answer"
     if check_qid(source):
         return "check"
+    if is_progress(source):
+        return "progress"
     if "Exercises(" in source:
         return "setup"
     return "code"
@@ -442,7 +462,7 @@ def release_notebook(solution, lesson):
                 cell.source = stub_source(cell.source)
             except ReleaseError as err:
                 raise ReleaseError(f"{where(lesson, index, cell)}: {err}") from None
-        if role in ("answer", "check"):
+        if role in ("answer", "check", "progress"):  # the solution's outputs would give answers away
             cell.outputs, cell.execution_count = [], None
         if role in LOCKED_ROLES:
             cell.metadata.update(editable=False, deletable=False)
