@@ -70,14 +70,9 @@ def _translate(args):
 
 def _lesson_stem(folder, lesson, suffix=".ipynb"):
     """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the ``suffix`` files in ``folder``."""
-    from .exchange import ExchangeError
+    from .exercises.grade import find_lesson_path
 
-    lesson = str(lesson)
-    matches = [p.stem for p in sorted(Path(folder).glob(f"[0-9][0-9]_*{suffix}"))
-               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
-    if len(matches) != 1:
-        raise ExchangeError(f"no lesson {lesson!r} in {folder}")
-    return matches[0]
+    return find_lesson_path(folder, lesson, suffix).stem
 
 
 def _exchange_command(run):
