@@ -16,7 +16,9 @@ Topic modules (pure functions and data tables, one per lesson topic):
 
 Shared pieces: :mod:`mktlab.data` reads ``datasets/``, :mod:`mktlab.plotting`
 chooses a font that can show Chinese, :mod:`mktlab.widgets` wires topic
-functions to ipywidgets, and :mod:`mktlab.exercises` is the exercise engine.
+functions to ipywidgets, :mod:`mktlab.i18n` is the one translation layer of
+the Chinese edition, :mod:`mktlab.exercises` is the exercise engine, and
+:mod:`mktlab.exchange` hands lessons out to a class and collects them back.
 
 Importing ``mktlab`` is cheap: nothing heavy is imported until it is used.
 """

@@ -70,14 +70,9 @@ def _translate(args):
 
 def _lesson_stem(folder, lesson, suffix=".ipynb"):
     """The file stem of lesson ``lesson`` ("1", "01" or the stem) among the ``suffix`` files in ``folder``."""
-    from .exchange import ExchangeError
+    from .exercises.grade import find_lesson_path
 
-    lesson = str(lesson)
-    matches = [p.stem for p in sorted(Path(folder).glob(f"[0-9][0-9]_*{suffix}"))
-               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
-    if len(matches) != 1:
-        raise ExchangeError(f"no lesson {lesson!r} in {folder}")
-    return matches[0]
+    return find_lesson_path(folder, lesson, suffix).stem
 
 
 def _exchange_command(run):
@@ -159,6 +154,7 @@ def _collect(args, lesson):
 
 def _grade(args):
     from .exercises.feedback import feedback_html
+    from .i18n import translator
     from .exercises.grade import (Limits, excuse_new_questions, find_lesson, git_work_tree, grade_class,
                                   gradebook_csv, write_atomic)
     from .exercises.progress import Progress
@@ -212,12 +208,14 @@ def _grade(args):
                   "or make sure .gitignore covers them)", file=sys.stderr)
     limits = Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory,
                     notebook_mb=args.max_notebook_mb, sandbox=not args.no_sandbox)
+    language = _instructor_language(args.language)
+    tr = translator(language)
     progress = []
 
     def on_start(total, _):
-        progress.append(Progress(total, max_points=lesson.max_points))
-        print(f"grading {total} student folder(s) of {lesson.stem} with {args.jobs} job(s)", file=sys.stderr,
-              flush=True)
+        progress.append(Progress(total, max_points=lesson.max_points, tr=tr))
+        print(tr("grading {total} student folder(s) of {lesson} with {jobs} job(s)").format(
+            total=total, lesson=lesson.stem, jobs=args.jobs), file=sys.stderr, flush=True)
 
     results = grade_class(lesson, submissions, jobs=args.jobs, limits=limits, on_start=on_start,
                           on_result=lambda result, total: progress[0].update(result),
@@ -233,25 +231,41 @@ def _grade(args):
     scores_path = out / "manual_scores.csv"
     if manual:
         scores = read_manual_scores(scores_path.read_text(encoding="utf-8-sig")) if scores_path.exists() else {}
-        for problem in apply_manual_scores(results, lesson, scores):
+        for problem in apply_manual_scores(results, lesson, scores, translator=lesson.tr):
             print(f"mktlab grade: manual_scores.csv: {problem}", file=sys.stderr)
         write_atomic(scores_path, manual_scores_csv(results, lesson, scores), durable=True)
     for result in results:
         write_atomic(out / "feedback" / f"{result.student}.html",
                      feedback_html(result, lesson, lesson.tr(result.language)))
-    write_atomic(out / "report.html", report_html(results, lesson, grade_class.isolation))
-    write_atomic(out / "lms.csv", lms_csv(results, lesson))
+    write_atomic(out / "report.html", report_html(results, lesson, grade_class.isolation, tr, language))
+    write_atomic(out / "lms.csv", lms_csv(results, lesson, tr))
     write_atomic(out / "gradebook.csv", gradebook_csv(results, lesson), durable=True)
     failed = sum(r.status != "ok" for r in results)
     reused = sum(r.cached for r in results)
     pending = sum(bool(r.pending) for r in results)
     if grade_class.isolation:
-        print(f"isolation: {grade_class.isolation}", file=sys.stderr)
-    print(f"graded {len(results)} submission(s) ({failed} not ok, {reused} unchanged and reused): "
-          f"{out / 'gradebook.csv'}, {out / 'report.html'}, {out / 'lms.csv'}")
+        print(tr("isolation: {isolation}").format(isolation=grade_class.isolation), file=sys.stderr)
+    print(tr("graded {n} submission(s) ({failed} not ok, {reused} unchanged and reused): {files}").format(
+        n=len(results), failed=failed, reused=reused,
+        files=f"{out / 'gradebook.csv'}, {out / 'report.html'}, {out / 'lms.csv'}"))
     if pending:
-        print(f"{pending} submission(s) have written answers to grade: fill in {scores_path} and run again")
+        print(tr("{pending} submission(s) have written answers to grade: fill in {path} and run again").format(
+            pending=pending, path=scores_path))
     return 0
+
+
+def _instructor_language(chosen):
+    """The language of the instructor's report, lms.csv and messages: ``--language``, else the locale's.
+
+    Examples
+    --------
+    >>> _instructor_language("zh"), _instructor_language(None) in ("en", "zh")
+    ('zh', True)
+    """
+    if chosen:
+        return chosen
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 def _unpack_lms_download(path, out, args):
@@ -329,6 +343,9 @@ def main(argv=None):
                                           "(into OUT/collected/); see `mktlab exchange`")
     grade.add_argument("--include-late", action="store_true",
                        help="with --exchange: grade the latest submission even if late (flagged late)")
+    grade.add_argument("--language", choices=["en", "zh"], help="language of report.html, lms.csv and these "
+                       "messages (default: the locale's, e.g. LANG=zh_CN.UTF-8 gives Chinese); each student's "
+                       "feedback page is in the language of their notebook")
     grade.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/, report.html, lms.csv")
     grade.add_argument("--jobs", type=int, default=_cores(), help="submissions graded at once (default: the cores)")
     grade.add_argument("--timeout", type=float, default=30, help="seconds allowed per cell (default 30)")

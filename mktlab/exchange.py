@@ -477,18 +477,19 @@ def session_notebook(lesson, environ=None, cwd=None):
     return cwd / f"{lesson}.ipynb"
 
 
-def submit_line(lesson, root=None, environ=None):
-    """Submit the saved notebook of the running kernel; the one line the student sees."""
+def submit_line(lesson, root=None, environ=None, tr=str):
+    """Submit the saved notebook of the running kernel; the one line the student sees, through ``tr``."""
     path = session_notebook(lesson, environ)
     try:
         root = exchange_root(root)
         sub = submit(path, lesson, root)
         count = len(submissions(root, lesson, only=sub.student).get(sub.student, ()))
     except (ExchangeError, OSError) as err:
-        return f"✘ not submitted: {err}"
-    late = " It is after the deadline, so it is marked late." if sub.late else ""
-    return (f"✔ submitted {path.name} (the last saved version) at {_show(sub.ctime)}, SHA-256 {sub.sha256[:12]}; "
-            f"submission {count}.{late} Save (Ctrl+S) before you submit: unsaved changes are not included.")
+        return tr("✘ not submitted: {error}").format(error=err)
+    late = " " + tr("It is after the deadline, so it is marked late.") if sub.late else ""
+    return tr("✔ submitted {name} (the last saved version) at {time}, SHA-256 {sha}; submission {count}.").format(
+        name=path.name, time=_show(sub.ctime), sha=sub.sha256[:12], count=count) + late + " " + tr(
+        "Save (Ctrl+S) before you submit: unsaved changes are not included.")
 
 
 # --- the instructor: collect and return ---------------------------------------------------------

@@ -230,6 +230,6 @@ def test_a_notebook_from_an_earlier_release_is_recognised_and_new_questions_are_
     assert f"earlier release {history[0]['release']} (missing: essay)" in excused["flags"]
     assert "deleted" not in excused["flags"]
     assert (excused["year"], excused["essay"], excused["total"], excused["max"]) == ("1", "excused", "1", "1")
-    assert "<b>1 of 1</b> points" in (tmp_path / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
+    assert "<b>1</b> of <b>1</b> points" in (tmp_path / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
     counted = row("--count-new-questions")
     assert (counted["essay"], counted["total"], counted["max"]) == ("0", "1", "3")

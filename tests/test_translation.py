@@ -184,7 +184,8 @@ def test_chinese_labels_are_judged_with_the_english_keys():
 
 def test_a_class_mixing_both_editions_gets_one_gradebook(tmp_path):
     """Chinese solution: full marks; untouched Chinese copy: zero; English solution: full marks; one gradebook,
-    and each student's feedback page is in the language of that student's notebook."""
+    each student's feedback page in the language of that student's notebook, and the instructor's report and
+    Moodle file in the language the instructor asked for."""
     import csv
 
     from mktlab.cli import main
@@ -197,7 +198,8 @@ def test_a_class_mixing_both_editions_gets_one_gradebook(tmp_path):
     for student, nb in notebooks.items():
         (tmp_path / "in" / student).mkdir(parents=True)
         nbformat.write(nb, tmp_path / "in" / student / f"{lesson}.ipynb")
-    assert main(["grade", lesson, str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    assert main(["grade", lesson, str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "2",
+                 "--language", "zh"]) == 0
     rows = {r["student"]: r for r in csv.DictReader((tmp_path / "out" / "gradebook.csv").open(encoding="utf-8-sig"))}
     assert rows["zh full"]["total"] == rows["zh full"]["max"] == rows["en full"]["total"]
     assert float(rows["zh untouched"]["total"]) == 0
@@ -206,6 +208,10 @@ def test_a_class_mixing_both_editions_gets_one_gradebook(tmp_path):
     en_page = (tmp_path / "out" / "feedback" / "en full.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in zh_page and "正确" in zh_page and "总分" in zh_page
     assert 'lang="en"' in en_page and "correct" in en_page and "总分" not in en_page
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the instructor asked for Chinese
+    assert 'lang="zh-CN"' in report and "分数分布" in report and "Score distribution" not in report
+    lms = (tmp_path / "out" / "lms.csv").read_text(encoding="utf-8-sig")
+    assert "分。" in lms and "points" not in lms
 
 
 def test_jupyterlab_finds_the_simplified_chinese_language_pack():

@@ -338,9 +338,9 @@ class Exercises:
         try:
             from ..exchange import submit_line
 
-            line = submit_line(self.lesson)
+            line = submit_line(self.lesson, tr=self._tr)
         except Exception as err:  # submitting must never stop Run All
-            line = f"✘ not submitted ({type(err).__name__}: {err})"
+            line = self._tr("✘ not submitted: {error}").format(error=f"{type(err).__name__}: {err}")
         print(line)
 
 

@@ -143,10 +143,11 @@ class Result:
         return cls(**data)
 
 
-def find_lesson_path(solutions_dir, lesson):
-    """The solution notebook of lesson ``lesson`` ("1", "01" or the file stem) in ``solutions_dir``."""
+def find_lesson_path(solutions_dir, lesson, suffix=".ipynb"):
+    """The file of lesson ``lesson`` ("1", "01" or the file stem) in ``solutions_dir``: its solution notebook,
+    or with another ``suffix`` its keys (``.json``) or catalog (``.po``)."""
     lesson = str(lesson)
-    matches = [p for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
+    matches = [p for p in sorted(Path(solutions_dir).glob(f"[0-9][0-9]_*{suffix}"))
                if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
     if len(matches) != 1:
         raise FileNotFoundError(f"no lesson {lesson!r} in {solutions_dir}")

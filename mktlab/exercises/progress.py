@@ -62,8 +62,8 @@ class Progress:
     1
     """
 
-    def __init__(self, total, stream=None, tty=None, max_points=0, width=24, clock=time.monotonic):
-        self.total, self.max_points, self.width, self.clock = total, max_points, width, clock
+    def __init__(self, total, stream=None, tty=None, max_points=0, width=24, clock=time.monotonic, tr=str):
+        self.total, self.max_points, self.width, self.clock, self.tr = total, max_points, width, clock, tr
         self.stream = stream if stream is not None else sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
         self.done = self.failed = self.cached = 0
@@ -90,10 +90,11 @@ class Progress:
             self._draw(final=self.done == self.total)
         else:
             max_points = f"/{self.max_points:g}" if self.max_points else ""
-            reused = ", reused" if getattr(result, "cached", False) else ""
+            reused = self.tr(", reused") if getattr(result, "cached", False) else ""
             self.stream.write(f"[{self.done}/{self.total}] {result.student}: {result.status}, "
                               f"{result.total:g}{max_points} ({result.seconds:.2f} s{reused}); "
-                              f"failed so far: {self.failed}; ETA {eta_text(self.eta())}\n")
+                              + self.tr("failed so far: {failed}; ETA {eta}").format(
+                                  failed=self.failed, eta=eta_text(self.eta())) + "\n")
             self.stream.flush()
 
     def _draw(self, final=False):
@@ -106,8 +107,9 @@ class Progress:
         elapsed = now - self.start
         graded = self.done - self.cached
         rate = f"{graded / elapsed:.1f}/s" if elapsed > 0 and graded else "-/s"
-        line = (f"\r[{bar}] {self.done:>{len(str(self.total))}}/{self.total}  failed {self.failed}  "
-                f"cached {self.cached}  {rate}  ETA {eta_text(self.eta())} ")
+        line = (f"\r[{bar}] {self.done:>{len(str(self.total))}}/{self.total}  "
+                + self.tr("failed {failed}  cached {cached}  {rate}  ETA {eta} ").format(
+                    failed=self.failed, cached=self.cached, rate=rate, eta=eta_text(self.eta())))
         self.stream.write(line + ("\n" if final else ""))
         self.stream.flush()
 

@@ -23,6 +23,7 @@ import json
 from collections import Counter
 from html import escape
 
+from ..i18n import N_
 from .csvfile import csv_text, read_csv
 from .feedback import answer_text
 from .kinds import Verdict
@@ -30,7 +31,7 @@ from .kinds import Verdict
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
            "wrong_answers", "status_counts"]
 
-_GRADED_BY_HAND = "graded by your instructor"
+_GRADED_BY_HAND = N_("graded by your instructor: {points} of {max} points.")
 
 
 # --- hand-graded questions --------------------------------------------------------
@@ -47,11 +48,12 @@ def read_manual_scores(text):
     return {(r.get("student", ""), r.get("question", "")): r.get("points", "").strip() for r in read_csv(text)}
 
 
-def apply_manual_scores(results, lesson, scores):
+def apply_manual_scores(results, lesson, scores, translator=lambda language: str):
     """Merge the instructor's points into ``results`` (in place); returns a list of problems found.
 
     A pending question with a number between 0 and its points becomes graded;
-    anything else entered is reported and left pending.
+    anything else entered is reported and left pending.  ``translator(language)``
+    gives the translator of a student's edition, for the line their feedback shows.
 
     Examples
     --------
@@ -81,7 +83,8 @@ def apply_manual_scores(results, lesson, scores):
                 continue
             fraction = points / maximum if maximum else 1.0
             state = "correct" if fraction >= 1 else "partial" if fraction > 0 else "incorrect"
-            result.verdicts[qid] = Verdict(fraction, state, f"{_GRADED_BY_HAND}: {points:g} of {maximum:g} points.")
+            message = translator(getattr(result, "language", "en"))(_GRADED_BY_HAND)
+            result.verdicts[qid] = Verdict(fraction, state, message.format(points=f"{points:g}", max=f"{maximum:g}"))
             result.points[qid] = round(points, 3)
     return problems
 
@@ -103,7 +106,7 @@ def manual_scores_csv(results, lesson, scores):
 # --- the LMS file -----------------------------------------------------------------------
 
 
-def lms_csv(results, lesson):
+def lms_csv(results, lesson, tr=str):
     """Grades for Moodle's CSV import: ``Username``, the lesson's total, ``Feedback``.
 
     A row with questions still to grade by hand has an empty grade (Moodle then
@@ -128,11 +131,12 @@ def lms_csv(results, lesson):
     rows = [["Username", lesson.stem, "Feedback"]]
     for r in results:
         if r.pending:
-            rows.append([r.student, "", f"{len(r.pending)} written answer(s) still to be graded."])
+            rows.append([r.student, "", tr("{n} written answer(s) still to be graded.").format(n=len(r.pending))])
             continue
-        note = "" if r.status == "ok" else f" ({r.status})"
         grade = r.total * lesson.max_points / r.out_of if r.out_of else r.total
-        rows.append([r.student, f"{round(grade, 3):g}", f"{r.total:g} of {r.out_of:g} points{note}."])
+        text = (tr("{total} of {max} points.") if r.status == "ok" else tr("{total} of {max} points ({status}).")
+                ).format(total=f"{r.total:g}", max=f"{r.out_of:g}", status=r.status)
+        rows.append([r.student, f"{round(grade, 3):g}", text])
     return csv_text(rows)
 
 
@@ -205,7 +209,7 @@ def _svg_bars(labels, values, maximum, width=640, bar=18, unit="", color="#3b6ea
     return "".join(parts)
 
 
-def _svg_histogram(totals, max_points, width=640, height=180):
+def _svg_histogram(totals, max_points, axis="points", width=640, height=180):
     """Columns: how many students scored in each band of points."""
     whole = 0 < max_points <= 20 and float(max_points).is_integer()
     bins = int(max_points) + 1 if whole else 10  # whole points: one column per score, the last is full marks
@@ -227,12 +231,12 @@ def _svg_histogram(totals, max_points, width=640, height=180):
         low = i * step
         label = f"{low:g}" if step == 1 else f"{low:.3g}–{low + step:.3g}"
         parts.append(f'<text x="{mid:.1f}" y="{height + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>')
-    parts.append(f'<text x="{width / 2}" y="{height + 32}" text-anchor="middle" font-size="12">points</text></svg>')
+    parts.append(f'<text x="{width / 2}" y="{height + 32}" text-anchor="middle" font-size="12">{escape(axis)}</text></svg>')
     return "".join(parts)
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:60em;margin:2em auto;line-height:1.5;
 padding:0 1em}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
 td,th{{border-bottom:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}}
@@ -243,25 +247,46 @@ td.n{{text-align:right}}code{{font-size:90%;background:#f4f4f4;padding:0 .2em}}.
 """
 
 
-def report_html(results, lesson, isolation=None):
-    """The class report as one self-contained HTML page."""
+def _header(*names):
+    return "<tr>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
+
+
+def report_html(results, lesson, isolation=None, tr=str, language="en"):
+    """The class report as one self-contained HTML page, its own words through ``tr`` (see :mod:`mktlab.i18n`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(stem="01_demo", max_points=2, keys={"q": {"kind": "number", "points": 2, "decimals": 0}})
+    >>> rows = [NS(student="<ann>", status="ok", total=2, flags=[], points={"q": 2}, answers={"q": 3},
+    ...            verdicts={"q": (1, "correct", "correct")})]
+    >>> page = report_html(rows, lesson)
+    >>> "1 student folder(s); 1 with a notebook" in page and "<ann>" not in page
+    True
+    """
+    from .feedback import STATUS_NOTES
+
     n = len(results)
     graded = [r for r in results if r.status != "missing notebook"]
     totals = sorted(r.total for r in graded)
     body = []
     mean = sum(totals) / len(totals) if totals else 0
     median = (totals[(len(totals) - 1) // 2] + totals[len(totals) // 2]) / 2 if totals else 0
-    body.append(f"<p>{n} student folder(s); {len(graded)} with a notebook. Mean <b>{mean:.2f}</b>, median "
-                f"<b>{median:g}</b> of {lesson.max_points:g} points.</p>")
+    body.append("<p>" + tr("{n} student folder(s); {graded} with a notebook. Mean {mean}, median {median} of {max} "
+                           "points.").format(n=n, graded=len(graded), mean=f"<b>{mean:.2f}</b>",
+                                             median=f"<b>{median:g}</b>", max=f"{lesson.max_points:g}") + "</p>")
     if isolation:
-        body.append(f'<p class="muted">Isolation of the kernels: {escape(isolation)}.</p>')
-    body.append("<h2>Status</h2><table><tr><th>status</th><th>students</th></tr>")
+        body.append('<p class="muted">' + escape(tr("Isolation of the kernels: {isolation}.").format(
+            isolation=isolation)) + "</p>")
+    body.append("<h2>" + escape(tr("Status")) + "</h2><table>" + _header(tr("status"), tr("students")))
     body += [f"<tr><td>{escape(s)}</td><td class=n>{c}</td></tr>" for s, c in status_counts(results).items()]
     body.append("</table>")
-    body.append("<h2>Score distribution</h2>")
-    body.append(_svg_histogram(totals, lesson.max_points) if totals else "<p>No notebook was graded.</p>")
+    body.append("<h2>" + escape(tr("Score distribution")) + "</h2>")
+    body.append(_svg_histogram(totals, lesson.max_points, tr("points")) if totals else
+                "<p>" + escape(tr("No notebook was graded.")) + "</p>")
 
-    body.append("<h2>Questions</h2><p>Share of the students with a notebook who earned full points.</p>")
+    body.append("<h2>" + escape(tr("Questions")) + "</h2><p>"
+                + escape(tr("Share of the students with a notebook who earned full points.")) + "</p>")
     labels, rates, rows = [], [], []
     for qid, key in lesson.keys.items():
         states = Counter(r.verdicts[qid][1] for r in graded if qid in r.verdicts)
@@ -276,37 +301,38 @@ def report_html(results, lesson, isolation=None):
                     f"<td class=n>{states.get('invalid', 0)}</td><td class=n>{states.get('unanswered', 0)}</td>"
                     f"<td class=n>{states.get('pending', 0)}</td></tr>")
     body.append(_svg_bars(labels, rates, 100, unit="%"))
-    body.append("<table><tr><th>question</th><th>kind</th><th>mean points</th><th>full points</th><th>partial</th>"
-                "<th>wrong</th><th>invalid</th><th>unanswered</th><th>pending</th></tr>")
+    body.append("<table>" + _header(tr("question"), tr("kind"), tr("mean points"), tr("full points"), tr("partial"),
+                                    tr("wrong"), tr("invalid"), tr("unanswered"), tr("pending")))
     body += rows
     body.append("</table>")
 
-    body.append("<h2>Most common wrong answers</h2><p>Answers that did not earn full points, as collected "
-                "(for functions, the judge's message).</p>")
+    body.append("<h2>" + escape(tr("Most common wrong answers")) + "</h2><p>"
+                + escape(tr("Answers that did not earn full points, as collected (for functions, the judge's "
+                            "message).")) + "</p>")
     common = wrong_answers(results, lesson)
     for qid, answers in common.items():
         if not answers:
             continue
-        body.append(f"<h3><code>{escape(qid)}</code></h3><table><tr><th>answer</th><th>students</th></tr>")
+        body.append(f"<h3><code>{escape(qid)}</code></h3><table>" + _header(tr("answer"), tr("students")))
         body += [f"<tr><td><code>{escape(text)}</code></td><td class=n>{count}</td></tr>" for text, count in answers]
         body.append("</table>")
     if not any(common.values()):
-        body.append("<p>None.</p>")
+        body.append("<p>" + escape(tr("None.")) + "</p>")
 
     trouble = [r for r in results if r.status != "ok"]
-    body.append("<h2>Submissions that did not run normally</h2>")
+    body.append("<h2>" + escape(tr("Submissions that did not run normally")) + "</h2>")
     if trouble:
-        body.append("<table><tr><th>student</th><th>status</th><th>why</th></tr>")
-        from .feedback import STATUS_NOTES
-
+        body.append("<table>" + _header(tr("student"), tr("status"), tr("why")))
         body += [f"<tr><td>{escape(r.student)}</td><td>{escape(r.status)}</td>"
-                 f"<td>{escape('; '.join(r.flags) or STATUS_NOTES.get(r.status, ''))}</td></tr>" for r in trouble]
+                 f"<td>{escape('; '.join(r.flags) or tr(STATUS_NOTES.get(r.status, '')))}</td></tr>" for r in trouble]
         body.append("</table>")
     else:
-        body.append("<p>None: every notebook ran to the end.</p>")
+        body.append("<p>" + escape(tr("None: every notebook ran to the end.")) + "</p>")
     flagged = [r for r in results if r.status == "ok" and r.flags]
     if flagged:
-        body.append("<h2>Notes on submissions that ran</h2><table><tr><th>student</th><th>notes</th></tr>")
+        body.append("<h2>" + escape(tr("Notes on submissions that ran")) + "</h2><table>" + _header(tr("student"),
+                                                                                               tr("notes")))
         body += [f"<tr><td>{escape(r.student)}</td><td>{escape('; '.join(r.flags))}</td></tr>" for r in flagged]
         body.append("</table>")
-    return _PAGE.format(title=escape(f"{lesson.stem}: class report"), body="\n".join(body))
+    return _PAGE.format(lang="zh-CN" if language == "zh" else "en", body="\n".join(body),
+                        title=escape(tr("{lesson}: class report").format(lesson=lesson.stem)))

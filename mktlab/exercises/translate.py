@@ -264,14 +264,6 @@ def edition_copy(student, specs, lesson, language):
     return translate_notebook(student, lambda t: table.get(t) or runtime(t), language), problems
 
 
-def _stem(solutions_dir, lesson):
-    matches = [p.stem for p in sorted(Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
-               if p.stem == lesson or (lesson.isdigit() and p.stem[:2] == f"{int(lesson):02d}")]
-    if len(matches) != 1:
-        raise FileNotFoundError(f"no lesson {lesson!r} in {solutions_dir}")
-    return matches[0]
-
-
 def document_segments(folder):
     """The blocks of every Markdown document in ``folder`` (a case text, a teaching note), as segments."""
     folder = Path(folder)
@@ -295,7 +287,10 @@ def update_catalogs(solutions_dir, lessons=(), language="zh", documents=None):
     ``documents`` folders (``{domain: folder}``) named in ``lessons`` or already in the edition, and of the runtime."""
     documents = documents or {}
     names = {str(l) for l in lessons}
-    stems = sorted({_stem(solutions_dir, n) for n in names - set(documents)} | set(edition_lessons(language)))
+    from .grade import find_lesson_path
+
+    stems = sorted({find_lesson_path(solutions_dir, n).stem for n in names - set(documents)}
+                   | set(edition_lessons(language)))
     for lesson in stems:
         found = segments(*_solution(solutions_dir, lesson))
         update_catalog(catalog_path(lesson, language), lesson, found, LANGUAGES[language])
