@@ -296,7 +296,7 @@ def test_impostor_answers_earn_nothing(graded):
     for qid in ("relationship_marketing_coined", "current_definition", "concept_order", "megamarketing_ps"):
         assert float(row[qid]) == 0, qid
     page = (out / "feedback" / "impostor answers.html").read_text(encoding="utf-8")
-    assert "expected plain data, got Text" in page and "got Year" in page
+    assert "an object of type Text, which cannot be checked" in page and "an object of type Year" in page
 
 
 def test_forged_captures_cannot_exploit_the_judge(graded):

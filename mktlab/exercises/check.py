@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import i18n
 from .answers import NotPlain, to_plain
-from .kinds import judge, object_name, protect
+from .kinds import judge, not_plain_message, protect
 
 __all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
@@ -285,14 +285,7 @@ class Exercises:
         return message
 
     def _not_plain(self, value, err):
-        if not err.what:
-            return f"{err}."
-        what = object_name(err.what, self._tr)
-        if type(value).__name__ == err.what:
-            return self._tr("this answer is {what}, which cannot be checked: use a number, text, True/False, a list, "
-                            "a dictionary or a pandas table.").format(what=what)
-        return self._tr("this answer contains {what}, which cannot be checked: use numbers, text, True/False, "
-                        "lists, dictionaries or pandas tables.").format(what=what)
+        return not_plain_message(err.what, type(value).__name__ == err.what, self._tr, fallback=str(err))
 
     def check(self, qid):
         """Print one line on the answer stored in the variable ``qid``. Never raises."""
@@ -349,8 +342,9 @@ def capture(qid, cases=None):
     namespace = sys._getframe(1).f_globals
     try:
         answer = gather(namespace[qid], cases) if qid in namespace else to_plain(...)
-    except Exception as err:  # refused types arrive at the judge as an explained refusal
-        answer = {"__invalid__": f"{err}"[:200]}
+    except Exception as err:  # refused types arrive at the judge as an explained refusal, said as the check says it
+        what = getattr(err, "what", None)
+        answer = {"__invalid__": f"{err}"[:200], "what": what, "whole": type(namespace.get(qid)).__name__ == what}
     from IPython.display import display
 
     display({ANSWER_MIME: {"qid": qid, "answer": answer}}, raw=True)

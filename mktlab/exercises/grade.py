@@ -40,7 +40,7 @@ from pathlib import Path
 from .answers import UNANSWERED
 from .check import ANSWER_MIME
 from .csvfile import csv_text
-from .kinds import Verdict, judge, protect
+from .kinds import Verdict, judge, not_plain_message, protect
 from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 from .translate import edition_copy, edition_lessons
@@ -588,8 +588,9 @@ def _judge_all(lesson, answers, tr):
     for qid, key in lesson.keys.items():
         answer = answers.get(qid, UNANSWERED)
         if type(answer) is dict and "__invalid__" in answer:
-            verdicts[qid] = Verdict(0, "invalid", tr("not yet: {detail}").format(
-                detail=f"{str(answer['__invalid__'])[:200]}."))
+            detail = not_plain_message(answer.get("what"), answer.get("whole") is True, tr,
+                                       fallback=str(answer["__invalid__"])[:200])
+            verdicts[qid] = Verdict(0, "invalid", tr("not yet: {detail}").format(detail=detail))
         else:
             try:
                 verdicts[qid] = judge(key, lesson.salt, answer, tr)

@@ -321,6 +321,25 @@ def object_name(type_name, tr):
     return tr("an object of type {name}").format(name=type_name)
 
 
+def not_plain_message(what, whole, tr, fallback=""):
+    """Why an answer that is not plain data (a Python type ``what``; ``whole``: the answer itself, not a part of it)
+    cannot be checked; the check and the grader both say it this way.
+
+    Examples
+    --------
+    >>> not_plain_message("ndarray", True, str)
+    'this answer is a NumPy array, which cannot be checked: use a number, text, True/False, a list, a dictionary or a pandas table.'
+    """
+    if not what:
+        return f"{fallback}."
+    name = object_name(str(what)[:60], tr)
+    if whole:
+        return tr("this answer is {what}, which cannot be checked: use a number, text, True/False, a list, "
+                  "a dictionary or a pandas table.").format(what=name)
+    return tr("this answer contains {what}, which cannot be checked: use numbers, text, True/False, "
+              "lists, dictionaries or pandas tables.").format(what=name)
+
+
 # --- a written answer, graded by the instructor -------------------------------
 
 def _protect_manual(spec, salt):
