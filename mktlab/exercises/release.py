@@ -252,6 +252,9 @@ def _spec_problem(spec):
     >>> _spec_problem({"qid": "c", "kind": "choice", "options": ["a", "b"], "answer": "c", "points": 1})
     "the answer 'c' is not one of the options ['a', 'b']: fix the options or the answer"
     """
+    if spec.get("variants"):
+        return next(filter(None, (_spec_problem({**{k: v for k, v in spec.items() if k != "variants"}, **one})
+                                  for one in spec["variants"])), "")
     kind, answer = spec.get("kind"), spec.get("answer")
     if kind not in KINDS:
         return f"unknown kind {kind!r}: use one of {', '.join(KINDS)}"
