@@ -130,3 +130,36 @@ def test_a_notebook_set_up_for_another_student_is_flagged_and_run_as_the_submitt
     assert f"environ['{GRADING_ENV}'] = 'ann'" in run.cells[0].source
     _, flags, _, _ = _prepare(nb, find_lesson(ROOT / "solutions", LESSON), "en", "Bob")
     assert not any("another student" in f for f in flags)
+
+
+def test_variants_render_in_both_editions(capsys):
+    Exercises(STEM, student="ann").vary("clv_q", **CHOICES)
+    Exercises(STEM, language="zh", student="ann").vary("clv_q", **CHOICES)
+    english, chinese = capsys.readouterr().out.split("你在 clv_q 中使用的数值：")
+    assert english.startswith("Your values for clv_q:")
+    assert english.split(":", 1)[1] == chinese  # the same values, each line as the student types them
+
+
+def test_a_class_is_graded_by_variant_in_real_kernels(tmp_path):
+    """Lesson 05: ann computes with her own values, bob hands in ann's number, chen uses his own values."""
+    import nbformat
+    from mktlab.cli import main
+
+    stem = "05_loyalty_and_clv"
+    ann = Exercises(stem, student="ann").vary("clv_085", margin=[80, 90, 100, 110, 120],
+                                              retention=[0.75, 0.8, 0.85, 0.9], discount=[0.08, 0.1, 0.12])
+    ann_clv = round(ann["margin"] * ann["retention"] / (1 + ann["discount"] - ann["retention"]), 2)
+    for name, source in [("ann", f"clv_085 = {ann_clv}"), ("bob", f"clv_085 = {ann_clv}"),
+                         ("chen", 'clv_085 = p["margin"] * p["retention"] / (1 + p["discount"] - p["retention"])')]:
+        nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if c.cell_type == "code" and "clv_085 = ..." in c.source)
+        cell.source = cell.source.replace("clv_085 = ...", source)
+        (tmp_path / "in" / name).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "in" / name / f"{stem}.ipynb")
+    assert main(["grade", "05", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert (rows["ann"]["clv_085"], rows["bob"]["clv_085"], rows["chen"]["clv_085"]) == ("1", "0", "1")
+    assert "copied? clv_085 is right for the values of ann" in rows["bob"]["flags"]
+    assert "copied" not in rows["ann"]["flags"] + rows["chen"]["flags"]
+    assert "<td>bob</td><td><code>clv_085</code></td>" in (tmp_path / "out" / "report.html").read_text()
