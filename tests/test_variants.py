@@ -110,7 +110,8 @@ def test_an_unset_identity_still_lets_run_all_finish_with_a_clear_message(capsys
     ex.number("clv_q", clv, decimals=2)
     assert ex.student is None and "ex.set_student(" in capsys.readouterr().out
     ex.check("clv_q")  # never raises
-    assert ex.verdict("clv_q", {"clv_q": clv(values)})[1] == "correct"
+    fraction, state, message = ex.verdict("clv_q", {"clv_q": clv(values)})
+    assert state == "correct" and "ex.set_student(" in message  # the check says it too
 
 
 def test_the_hub_user_wins_over_the_typed_name_and_the_grader_over_both(monkeypatch):

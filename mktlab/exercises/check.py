@@ -303,6 +303,7 @@ class Exercises:
                 why=self._problem)
         else:
             return 0.0, "invalid", self._unknown_question(qid)
+        varied = "variants" in key
         key = for_variant(key, self.variant or 0)
         if qid in _FAILED:
             return 0.0, "invalid", self._failed_cell(_FAILED[qid])
@@ -313,7 +314,10 @@ class Exercises:
             answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
         except NotPlain as err:
             return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=self._not_plain(value, err))
-        return judge(key, self._salt, answer, self._tr)
+        verdict = judge(key, self._salt, answer, self._tr)
+        if varied and self.student is None:  # judged on the example values, which the grader does not use
+            verdict = verdict._replace(message=f"{verdict.message} {self._no_student()}")
+        return verdict
 
     def _unknown_question(self, qid):
         names = list(self._keys) + [q for q in self._specs if q not in self._keys]
