@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import i18n
 from .answers import NotPlain, to_plain
 from .kinds import judge, not_plain_message, protect
+from .variants import for_variant, identity, parameter_sets, variant_index
 
 __all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
@@ -170,12 +171,18 @@ class Exercises:
     language : str
         The edition, ``"en"`` or ``"zh"``: the checks, widgets and charts of
         this notebook speak it (see :mod:`mktlab.i18n`).
+    student : str, optional
+        The student's LMS username, on a laptop.  On a hub the hub user is
+        used instead (see :func:`mktlab.exercises.variants.identity`); it
+        chooses the student's values in variant exercises.
     """
 
-    def __init__(self, lesson, language="en"):
+    def __init__(self, lesson, language="en", student=None):
         self.lesson, self.language = lesson, language
         i18n.set_language(language)
         self._tr = i18n.translator(language, lesson)
+        self._varied = {}
+        self.set_student(student, quiet=True)
         _watch_cells()
         self._specs = {}
         self._keys, self._salt, self._problem = {}, lesson, ""
@@ -185,6 +192,43 @@ class Exercises:
             self._keys, self._salt = {k["qid"]: k for k in data["questions"]}, data["salt"]
         except (OSError, ValueError, KeyError, TypeError) as err:
             self._problem = f"the answer keys for {lesson} could not be read ({type(err).__name__})"
+
+    # -- who is working, and their values -----------------------------------
+    def set_student(self, student, quiet=False):
+        """Set the student's LMS username (on a laptop): variant exercises then use that student's values."""
+        self.student = identity(student)
+        self.variant = variant_index(self.lesson, self.student) if self.student else None
+        if not quiet:
+            print(self._tr("Variant exercises now use the values of {student}; run the cells below again.").format(
+                student=self.student) if self.student else self._no_student())
+
+    def _no_student(self):
+        return self._tr('Your username is not set, so you see example values, which the grader does not use. '
+                        'Add a cell below the setup cell with ex.set_student("your LMS username") and run all '
+                        'cells again.')
+
+    def vary(self, qid, **choices):
+        """The student's own values for question ``qid``, chosen from ``choices`` (lists of values); prints them.
+
+        The hidden cell then gives the answer as a function of these values,
+        e.g. ``ex.number(qid, lambda p: p["margin"] * 2, decimals=2)``.
+        """
+        self._varied[qid] = parameter_sets(self.lesson, qid, choices)
+        values = self._varied[qid][self.variant or 0]
+        lines = [self._tr("Your values for {qid}:").format(qid=qid)]
+        lines += [f"  {name} = {value!r}" for name, value in values.items()]
+        if self.student is None:
+            lines.append(self._no_student())
+        print("\n".join(lines))
+        return dict(values)
+
+    def _answers(self, qid, answer):
+        """``{"answer": …}``, or for an answer given as a function of the varied values, one per variant."""
+        if not callable(answer):
+            return {"answer": to_plain(answer)}
+        if qid not in self._varied:
+            raise ValueError(f"{qid!r}: an answer given as a function needs ex.vary({qid!r}, ...) above")
+        return {"variants": [{"answer": to_plain(answer(dict(p)))} for p in self._varied[qid]]}
 
     # -- registration, used by the hidden cells of a solution notebook ---------
     def _register(self, kind, qid, points, hint, mistakes=None, **fields):
@@ -201,11 +245,14 @@ class Exercises:
     def number(self, qid, answer, decimals=0, points=1, hint="", mistakes=None):
         """A number, accepted within one unit of its last asked-for decimal place.
 
+        ``answer`` may be a function of the values of :meth:`vary` (a dict):
+        the key then holds the answer of every variant, hashed.
+
         ``mistakes`` maps predictable wrong answers to a targeted hint, e.g.
         ``{12345: "the discount rate is a fraction: 0.08, not 8"}``; the key
         stores them hashed, like the answer.
         """
-        return self._register("number", qid, points, hint, mistakes, answer=to_plain(answer), decimals=decimals)
+        return self._register("number", qid, points, hint, mistakes, **self._answers(qid, answer), decimals=decimals)
 
     def choice(self, qid, options, answer, points=1, hint="", mistakes=None):
         """One option label, or a list of labels when ``answer`` is a list (multiple choice).
@@ -228,7 +275,7 @@ class Exercises:
 
     def table(self, qid, answer, decimals=6, points=1, hint=""):
         """A pandas Series or DataFrame, compared on labels and values rounded to ``decimals``."""
-        return self._register("table", qid, points, hint, answer=to_plain(answer), decimals=decimals)
+        return self._register("table", qid, points, hint, **self._answers(qid, answer), decimals=decimals)
 
     def function(self, qid, cases, hidden=(), decimals=6, points=1, hint=""):
         """A function, tested on ``cases`` (shown to students) and ``hidden`` (grader only).
@@ -256,6 +303,8 @@ class Exercises:
                 why=self._problem)
         else:
             return 0.0, "invalid", self._unknown_question(qid)
+        varied = "variants" in key
+        key = for_variant(key, self.variant or 0)
         if qid in _FAILED:
             return 0.0, "invalid", self._failed_cell(_FAILED[qid])
         value = namespace.get(qid, _MISSING)
@@ -265,7 +314,10 @@ class Exercises:
             answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
         except NotPlain as err:
             return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=self._not_plain(value, err))
-        return judge(key, self._salt, answer, self._tr)
+        verdict = judge(key, self._salt, answer, self._tr)
+        if varied and self.student is None:  # judged on the example values, which the grader does not use
+            verdict = verdict._replace(message=f"{verdict.message} {self._no_student()}")
+        return verdict
 
     def _unknown_question(self, qid):
         names = list(self._keys) + [q for q in self._specs if q not in self._keys]

@@ -44,13 +44,14 @@ from .kinds import Verdict, judge, not_plain_message, protect
 from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 from .translate import edition_copy, edition_lessons
+from .variants import GRADING_ENV, declared_student, for_variant, normal_student, variant_index
 
 __all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission",
            "grade_class", "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
            "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 _CAPTURE_IMPORT = "from mktlab.exercises.check import capture as _mktlab_capture"
 _TIMEOUT_ERROR = "CellTimeout"
 _CACHE_DIR = ".cache"
@@ -120,6 +121,8 @@ class Result:
     language: str = "en"  # the edition of the student's notebook: feedback is written in it
     new_questions: list = field(default_factory=list)  # added to the lesson since the student's copy was released
     out_of: float = 0.0  # the points this student could earn (less when new questions are excused)
+    variant: int | None = None  # the submitter's variant, when the lesson has variant exercises
+    copied: dict = field(default_factory=dict)  # qid -> the other variants a wrong answer is right for
     cached: bool = False
 
     @property
@@ -332,7 +335,7 @@ def _earlier_release(submission, lesson):
     return lesson.history.get(stamp) if isinstance(stamp, str) and stamp != current else None
 
 
-def _prepare(submission, lesson, language="en"):
+def _prepare(submission, lesson, language="en", student=""):
     """The notebook to run, the flags, and which cell index captures which question.
 
     Each cell of the released copy in the submission's language is matched by
@@ -386,13 +389,17 @@ def _prepare(submission, lesson, language="en"):
         flags.append(f"locked cell deleted ({deleted}, restored)")
     if edited:
         flags.append(f"locked cell edited ({edited}, restored)")
+    declared = declared_student(c.source for c in submission.cells if c.cell_type == "code")
+    if declared and declared != normal_student(student):
+        flags.append(f"set up for another student ({declared}); graded with the values of {student}")
 
     def code(source):  # built directly: nbformat's constructors validate every cell, which is slow
         return nbformat.from_dict({"cell_type": "code", "id": f"c{len(run)}", "source": source, "metadata": {},
                                    "outputs": [], "execution_count": None})
 
     run, captures = [], {}
-    run.append(code(_CAPTURE_IMPORT))
+    run.append(code(f"{_CAPTURE_IMPORT}\nimport os as _mktlab_os\n"
+                    f"_mktlab_os.environ[{GRADING_ENV!r}] = {str(student)!r}"))  # the submitter's own values
     for cell in cells:
         if cell.cell_type != "code":
             continue
@@ -583,9 +590,10 @@ def _answers(nb, captures):
     return found
 
 
-def _judge_all(lesson, answers, tr):
+def _judge_all(lesson, answers, tr, variant=None):
     verdicts = {}
     for qid, key in lesson.keys.items():
+        key = for_variant(key, variant or 0)
         answer = answers.get(qid, UNANSWERED)
         if type(answer) is dict and "__invalid__" in answer:
             detail = not_plain_message(answer.get("what"), answer.get("whole") is True, tr,
@@ -600,8 +608,29 @@ def _judge_all(lesson, answers, tr):
     return verdicts
 
 
+def copied_from(key, salt, answer, own):
+    """The variants other than ``own`` for which ``answer`` is right: where a wrong answer was copied from.
+
+    Examples
+    --------
+    >>> key = protect({"qid": "n", "kind": "number", "variants": [{"answer": a} for a in (10, 12, 14)]}, "s")
+    >>> copied_from(key, "s", 12, own=0), copied_from(key, "s", 10, own=0), copied_from(key, "s", 99, own=0)
+    ([1], [], [])
+    """
+    if "variants" not in key or type(answer) is dict and ("__invalid__" in answer or answer == UNANSWERED):
+        return []
+    if judge(for_variant(key, own), salt, answer).state == "correct":
+        return []
+    return [v for v in range(len(key["variants"])) if v != own
+            and judge(for_variant(key, v), salt, answer).state == "correct"]
+
+
 def _finish(result, lesson, answers=None):
-    result.verdicts = _judge_all(lesson, answers or {}, lesson.tr(result.language))
+    varied = [q for q, k in lesson.keys.items() if "variants" in k]
+    result.variant = variant_index(lesson.stem, result.student) if varied else None
+    result.verdicts = _judge_all(lesson, answers or {}, lesson.tr(result.language), result.variant)
+    result.copied = {q: found for q in varied
+                     if (found := copied_from(lesson.keys[q], lesson.salt, (answers or {}).get(q), result.variant))}
     result.points = {q: round(v.fraction * lesson.keys[q]["points"], 3) for q, v in result.verdicts.items()}
     result.answers = {q: a for q, a in (answers or {}).items() if q in lesson.keys}
     result.out_of = lesson.max_points
@@ -613,7 +642,7 @@ def grade_notebook(student, nb, lesson, limits, factory):
     start = time.monotonic()
     result = Result(student, language=_language_of(nb, lesson))
     wrong = _lesson_of(nb, lesson)
-    prepared = (None, [wrong], {}, []) if wrong else _prepare(nb, lesson, result.language)
+    prepared = (None, [wrong], {}, []) if wrong else _prepare(nb, lesson, result.language, student)
     run, flags, captures, result.new_questions = prepared
     answers = {}
     if run is None:
@@ -945,15 +974,45 @@ def gradebook_csv(results, lesson):
     Text that could start a formula is quoted (:mod:`.csvfile`).
     """
     rows = [["student", "status", *lesson.keys, "total", "max", "flags", "seconds"]]
+    holders = variant_holders(results)
     for r in results:
         cells = ["excused" if q not in r.points else "pending" if r.verdicts[q][1] == "pending" else f"{r.points[q]:g}"
                  for q in lesson.keys]
         flags = list(r.flags)
         if r.pending:
             flags.append(f"pending: {len(r.pending)} question(s) to grade by hand")
+        flags += [f"copied? {q} is right for the values of {_whose(holders, variants, r.student)}"
+                  for q, variants in r.copied.items()]
         rows.append([r.student, r.status, *cells, f"{r.total:g}", f"{r.out_of:g}", "; ".join(flags),
                      f"{r.seconds:.2f}"])
     return csv_text(rows)
+
+
+def variant_holders(results):
+    """``{variant: [students]}`` over ``results`` (students of lessons with variant exercises).
+
+    Examples
+    --------
+    >>> variant_holders([Result("ann", variant=3), Result("bob", variant=3), Result("chen")])
+    {3: ['ann', 'bob']}
+    """
+    holders = defaultdict(list)
+    for r in results:
+        if r.variant is not None:
+            holders[r.variant].append(r.student)
+    return dict(holders)
+
+
+def _whose(holders, variants, student):
+    """Who holds ``variants`` (besides ``student``), e.g. ``"ann (variant 3)"``.
+
+    Examples
+    --------
+    >>> _whose({3: ["ann", "bob"], 5: ["chen"]}, [3, 7], "bob")
+    'ann (variant 3); nobody in this class (variant 7)'
+    """
+    return "; ".join(f"{', '.join(s for s in holders.get(v, []) if s != student) or 'nobody in this class'} "
+                     f"(variant {v})" for v in variants)
 
 
 def write_atomic(path, text, durable=False):

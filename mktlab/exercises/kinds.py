@@ -406,8 +406,18 @@ def protect(spec, salt, hidden=False):
     False
     >>> judge(key, "x", 1983).state, judge(key, "x", 1960).state
     ('correct', 'incorrect')
+
+    A spec with ``variants`` (one answer per parameter set) gets one hashed key per variant:
+
+    >>> key = protect({"qid": "n", "kind": "number", "variants": [{"answer": 10}, {"answer": 12}]}, "x")
+    >>> [v["hash"] == digest("x", "n", a) for v, a in zip(key["variants"], (10, 12))], "12" in str(key)
+    ([True, True], False)
     """
     make, _ = KINDS[spec["kind"]]
+    if spec.get("variants"):  # one hashed key per parameter set (see mktlab.exercises.variants)
+        bodies = [make({**spec, **v}, salt) for v in spec["variants"]]
+        return {"qid": spec["qid"], "kind": spec["kind"], "points": spec.get("points", 1),
+                "hint": spec.get("hint", ""), **bodies[0], "variants": bodies}
     body = make(spec, salt, hidden) if spec["kind"] == "function" else make(spec, salt)
     if spec.get("mistakes"):
         body["mistakes"] = _protect_mistakes(spec, salt)

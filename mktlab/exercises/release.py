@@ -119,7 +119,7 @@ def cell_role(cell):
         return "check"
     if is_progress(source):
         return "progress"
-    if "Exercises(" in source:
+    if "Exercises(" in source or ".vary(" in source:  # a student's own values are set up, not written
         return "setup"
     return "code"
 
@@ -252,6 +252,9 @@ def _spec_problem(spec):
     >>> _spec_problem({"qid": "c", "kind": "choice", "options": ["a", "b"], "answer": "c", "points": 1})
     "the answer 'c' is not one of the options ['a', 'b']: fix the options or the answer"
     """
+    if spec.get("variants"):
+        return next(filter(None, (_spec_problem({**{k: v for k, v in spec.items() if k != "variants"}, **one})
+                                  for one in spec["variants"])), "")
     kind, answer = spec.get("kind"), spec.get("answer")
     if kind not in KINDS:
         return f"unknown kind {kind!r}: use one of {', '.join(KINDS)}"
@@ -462,7 +465,8 @@ def release_notebook(solution, lesson):
                 cell.source = stub_source(cell.source)
             except ReleaseError as err:
                 raise ReleaseError(f"{where(lesson, index, cell)}: {err}") from None
-        if role in ("answer", "check", "progress"):  # the solution's outputs would give answers away
+        # the solution's outputs would give answers away, or show example values in one language (ex.vary)
+        if role in ("answer", "check", "progress") or ".vary(" in cell.source:
             cell.outputs, cell.execution_count = [], None
         if role in LOCKED_ROLES:
             cell.metadata.update(editable=False, deletable=False)

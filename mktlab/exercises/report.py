@@ -29,7 +29,7 @@ from .feedback import answer_text
 from .kinds import Verdict
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
-           "wrong_answers", "status_counts"]
+           "wrong_answers", "status_counts", "copied_pairs", "shared_wrong_answers"]
 
 _GRADED_BY_HAND = N_("graded by your instructor: {points} of {max} points.")
 
@@ -192,6 +192,60 @@ def wrong_answers(results, lesson, top=3):
     return found
 
 
+def copied_pairs(results, lesson):
+    """``[(student, qid, answer text, [(variant, [holders])…])…]``: answers wrong for their own variant
+    but right for another student's variant (see :func:`mktlab.exercises.grade.copied_from`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(keys={"clv": {"kind": "number", "decimals": 0}})
+    >>> rows = [NS(student="ann", variant=3, copied={}, answers={"clv": 120}, verdicts={"clv": (1, "correct", "")}),
+    ...         NS(student="bob", variant=5, copied={"clv": [3]}, answers={"clv": 120},
+    ...            verdicts={"clv": (0, "incorrect", "")})]
+    >>> copied_pairs(rows, lesson)
+    [('bob', 'clv', '120', [(3, ['ann'])])]
+    """
+    holders = {}
+    for r in results:
+        if getattr(r, "variant", None) is not None:
+            holders.setdefault(r.variant, []).append(r.student)
+    return [(r.student, qid, _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid]),
+             [(v, [s for s in holders.get(v, []) if s != r.student]) for v in variants])
+            for r in results for qid, variants in getattr(r, "copied", {}).items()]
+
+
+def shared_wrong_answers(results, lesson):
+    """``{qid: [(answer text, [students])…]}``: the same wrong answer from two or more students, when it is
+    unusual (given by at most a quarter of the class, or by two students).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(keys={"year": {"kind": "number"}})
+    >>> rows = [NS(student=s, answers={"year": y}, verdicts={"year": Verdict(0, "incorrect", "") if y != 1983 else
+    ...                                                        Verdict(1, "correct", "")})
+    ...         for s, y in zip("abcdefgh", (1961, 1961, 1983, 1983, 1983, 1983, 1983, 1985))]
+    >>> shared_wrong_answers(rows, lesson)
+    {'year': [('1961', ['a', 'b'])]}
+    """
+    found = {}
+    for qid, key in lesson.keys.items():
+        if key["kind"] == "manual":
+            continue
+        groups = {}
+        for r in results:
+            verdict = r.verdicts.get(qid)
+            if verdict is None or verdict[0] >= 1 or verdict[1] not in ("incorrect", "partial"):
+                continue
+            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key), []).append(r.student)
+        limit = max(2, len(results) // 4)
+        shared = [(text, students) for text, students in groups.items() if 2 <= len(students) <= limit]
+        if shared:
+            found[qid] = shared
+    return found
+
+
 def _svg_bars(labels, values, maximum, width=640, bar=18, unit="", color="#3b6ea8"):
     """A horizontal bar chart as inline SVG."""
     label_w, gap = 200, 6
@@ -317,6 +371,31 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
         body += [f"<tr><td><code>{escape(text)}</code></td><td class=n>{count}</td></tr>" for text, count in answers]
         body.append("</table>")
     if not any(common.values()):
+        body.append("<p>" + escape(tr("None.")) + "</p>")
+
+    body.append("<h2>" + escape(tr("Copying")) + "</h2><p>" + escape(tr(
+        "Answers that are wrong for the student's own values but right for another variant: whose values they are "
+        "is listed with the evidence. Identical unusual wrong answers follow. Both are clues to talk about with "
+        "the students, not proof.")) + "</p>")
+    pairs = copied_pairs(results, lesson)
+    if pairs:
+        body.append("<table>" + _header(tr("student"), tr("question"), tr("answer"), tr("right for the values of")))
+        for student, qid, text, sources in pairs:
+            whose = "; ".join(tr("{students} (variant {variant})").format(
+                students=", ".join(names) or tr("nobody in this class"), variant=v) for v, names in sources)
+            body.append(f"<tr><td>{escape(student)}</td><td><code>{escape(qid)}</code></td>"
+                        f"<td><code>{escape(text)}</code></td><td>{escape(whose)}</td></tr>")
+        body.append("</table>")
+    else:
+        body.append("<p>" + escape(tr("No answer is right for another student's values.")) + "</p>")
+    shared = shared_wrong_answers(results, lesson)
+    body.append("<h3>" + escape(tr("Identical unusual wrong answers")) + "</h3>")
+    if shared:
+        body.append("<table>" + _header(tr("question"), tr("answer"), tr("students")))
+        body += [f"<tr><td><code>{escape(qid)}</code></td><td><code>{escape(text)}</code></td>"
+                 f"<td>{escape(', '.join(students))}</td></tr>" for qid, found in shared.items() for text, students in found]
+        body.append("</table>")
+    else:
         body.append("<p>" + escape(tr("None.")) + "</p>")
 
     trouble = [r for r in results if r.status != "ok"]

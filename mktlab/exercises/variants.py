@@ -1,0 +1,125 @@
+"""Per-student variants: each student computes with their own values, and copied numbers show.
+
+A solution declares the values an exercise may use, in a visible cell::
+
+    p = ex.vary("simple_clv", margin=[80, 100, 120], retention=[0.6, 0.7, 0.8], rate=[0.08, 0.1])
+
+and registers the answer as a function of those values in its hidden cell
+(``ex.number("simple_clv", lambda p: ..., decimals=2)``).  Release computes the
+answer of every one of the :data:`VARIANTS` parameter sets and stores one
+hashed key per set.  A student's set is :func:`variant_index` of the lesson
+and the student's identity (:func:`identity`), the same on every machine.
+
+The grader judges each submission against the submitter's own variant and
+notes, per question, the other variants a wrong answer is right for
+(:func:`copied_from`): the gradebook and the report name whose values those are.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import random
+import re
+
+__all__ = ["VARIANTS", "GRADING_ENV", "normal_student", "identity", "variant_index", "parameter_sets",
+           "for_variant", "declared_student"]
+
+#: How many parameter sets a variant exercise has.
+VARIANTS = 20
+#: Set by the grader in the kernel it runs a submission in: the submitter, whatever the notebook says.
+GRADING_ENV = "MKTLAB_GRADING_STUDENT"
+_DECLARED = re.compile(r"""(?:student\s*=|set_student\s*\()\s*(['"])(.*?)\1""")
+
+
+def normal_student(name):
+    """A student's identity as compared everywhere: stripped and lower case, or ``None`` when empty.
+
+    Examples
+    --------
+    >>> normal_student("  Wang_Li "), normal_student(""), normal_student(None)
+    ('wang_li', None, None)
+    """
+    text = str(name or "").strip().lower()
+    return text or None
+
+
+def identity(student=None, environ=None):
+    """Who is working: the grader's submitter, else the hub user, else ``student`` (the LMS username typed in).
+
+    Examples
+    --------
+    >>> identity("Wang_Li", environ={})
+    'wang_li'
+    >>> identity("wang_li", environ={"JUPYTERHUB_USER": "chen"})
+    'chen'
+    >>> identity(None, environ={}) is None
+    True
+    """
+    environ = os.environ if environ is None else environ
+    for name in (environ.get(GRADING_ENV), environ.get("JUPYTERHUB_USER"), student):
+        if normal_student(name):
+            return normal_student(name)
+    return None
+
+
+def variant_index(lesson, student, k=VARIANTS):
+    """The variant of ``student`` in ``lesson``: a salted SHA-256 of both, modulo ``k``.
+
+    Examples
+    --------
+    >>> variant_index("05_loyalty_and_clv", "wang_li"), variant_index("05_loyalty_and_clv", " Wang_Li")
+    (6, 6)
+    """
+    text = f"mktlab-variant|{lesson}|{normal_student(student)}"
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % k
+
+
+def parameter_sets(lesson, qid, choices, k=VARIANTS):
+    """``k`` parameter sets for question ``qid``: all combinations of ``choices``, shuffled by a fixed seed.
+
+    The sets are all different when there are at least ``k`` combinations.
+
+    Examples
+    --------
+    >>> sets = parameter_sets("05", "clv", {"margin": [80, 100], "rate": [0.08, 0.1, 0.12]}, k=4)
+    >>> len(sets), len({tuple(s.items()) for s in sets}), sorted(sets[0])
+    (4, 4, ['margin', 'rate'])
+    >>> sets == parameter_sets("05", "clv", {"margin": [80, 100], "rate": [0.08, 0.1, 0.12]}, k=4)
+    True
+    """
+    names = list(choices)
+    combos = list(itertools.product(*(list(choices[n]) for n in names)))
+    random.Random(f"mktlab-parameters|{lesson}|{qid}").shuffle(combos)
+    return [dict(zip(names, combos[i % len(combos)])) for i in range(k)]
+
+
+def for_variant(key, index):
+    """The plain key of variant ``index`` of ``key`` (``key`` itself when it has no variants).
+
+    Examples
+    --------
+    >>> for_variant({"qid": "q", "hash": "a", "variants": [{"hash": "a"}, {"hash": "b"}]}, 1)
+    {'qid': 'q', 'hash': 'b'}
+    """
+    if "variants" not in key:
+        return key
+    plain = {k: v for k, v in key.items() if k != "variants"}
+    return {**plain, **key["variants"][index % len(key["variants"])]}
+
+
+def declared_student(sources):
+    """The student a notebook was set up for (``student="…"`` or ``set_student("…")`` in its code), or ``None``.
+
+    Examples
+    --------
+    >>> declared_student(['ex = Exercises("05_loyalty_and_clv", student="Wang_Li")'])
+    'wang_li'
+    >>> declared_student(["x = 1"]) is None
+    True
+    """
+    for source in sources:
+        found = _DECLARED.search(source)
+        if found and normal_student(found.group(2)):
+            return normal_student(found.group(2))
+    return None
