@@ -67,9 +67,10 @@ def _stored_widget_count(path):
                for cell in nb["cells"] if cell["cell_type"] == "code" for out in cell.get("outputs", []))
 
 
-# --- fixtures: one server and one browser for the whole suite --------------------------------------
+# --- fixtures: one server and one browser for this module (closed when its tests end, so that an idle
+# JupyterLab page does not slow down the rest of the run) ---------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_ready():
     if not lab.CHROMIUM.exists():
         _unavailable(f"no Chromium at {lab.CHROMIUM}")
@@ -79,7 +80,7 @@ def chromium_ready():
         _unavailable("the playwright package is not installed")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_server(chromium_ready, tmp_path_factory):
     server = lab.LabServer({served_name(p): p for p in NOTEBOOKS}, tmp_path_factory.mktemp("jupyterlab"))
     server.start()
@@ -87,7 +88,7 @@ def lab_server(chromium_ready, tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_ready):
     from playwright.sync_api import sync_playwright
 
@@ -98,9 +99,9 @@ def browser(chromium_ready):
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_page(browser, lab_server):
-    """One JupyterLab page for the whole suite: each test opens its notebook there and closes it again."""
+    """One JupyterLab page for the module: each test opens its notebook there and closes it again."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(30_000)
     page.console = lab.Console(page)
