@@ -59,12 +59,7 @@ def check_qid(source):
     >>> check_qid('print(1)') is None
     True
     """
-    if "ex.check" not in source:
-        return None
-    try:
-        (node,) = ast.parse(source).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    node = _only_statement(source) if "ex.check" in source else None
     call = node.value if isinstance(node, ast.Expr) else None
     if (isinstance(call, ast.Call) and ast.unparse(call.func) == "ex.check" and not call.keywords
             and len(call.args) == 1 and isinstance(call.args[0], ast.Constant)
@@ -81,13 +76,17 @@ def is_progress(source):
     >>> is_progress("# your running score\nex.progress()"), is_progress("ex.progress(); x = 1")
     (True, False)
     """
-    if "ex.progress" not in source:
-        return False
+    node = _only_statement(source) if "ex.progress" in source else None
+    return isinstance(node, ast.Expr) and ast.unparse(node.value) == "ex.progress()"
+
+
+def _only_statement(source):
+    """The single statement of ``source`` (comments may surround it), or ``None``."""
     try:
         (node,) = ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return isinstance(node, ast.Expr) and ast.unparse(node.value) == "ex.progress()"
+        return None
+    return node
 
 
 def _is_hidden(source):
