@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALE_DIR", "RUNTIME_DOMAIN", "DATA_TEXTS", "catalog_path", "translations", "translator",
+__all__ = ["LANGUAGES", "LOCALE_DIR", "RUNTIME_DOMAIN", "DATA_TEXTS", "finished", "catalog_path", "translations", "translator",
            "set_language", "get_language", "gettext", "_", "N_"]
 
 #: The editions: language tag -> gettext locale of its catalogs (English is the source, so it has none).
@@ -67,7 +67,11 @@ def translations(domain, language):
     from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:
-        catalog = read_po(handle)
+        return finished(read_po(handle))
+
+
+def finished(catalog):
+    """``{English: translation}`` for the entries of a Babel catalog that are translated and not fuzzy."""
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
 
 

@@ -29,7 +29,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import LANGUAGES, RUNTIME_DOMAIN, catalog_path, translator
+from ..i18n import LANGUAGES, RUNTIME_DOMAIN, catalog_path, finished, translator
 from .kinds import labels, protect
 
 __all__ = ["Segment", "markdown_blocks", "segments", "catalog_problems", "update_catalog",
@@ -259,7 +259,7 @@ def edition_copy(student, specs, lesson, language):
     """
     catalog = _read(catalog_path(lesson, language))
     problems = catalog_problems(catalog, segments(student, specs), lesson)
-    table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    table = finished(catalog)
     runtime = translator(language)
     return translate_notebook(student, lambda t: table.get(t) or runtime(t), language), problems
 
@@ -369,7 +369,7 @@ def release_editions(solutions_dir, notebooks_dir, check=False, documents=None):
             problems += missing
             if missing:
                 continue
-            table = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+            table = finished(catalog)
             for path in sorted(Path(folder).glob("*.md")):
                 text = translate_document(path.read_text(encoding="utf-8"), lambda t: table.get(t, t))
                 _write_if_changed(Path(folder) / language / path.name, text, check, stale)
