@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import i18n
 from .answers import NotPlain, to_plain
 from .kinds import judge, not_plain_message, protect
-from .variants import for_variant, identity, parameter_sets, variant_index
+from .variants import LETTERS, for_variant, identity, letters_in, option_orders, parameter_sets, variant_index
 
 __all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
 
@@ -181,7 +181,7 @@ class Exercises:
         self.lesson, self.language = lesson, language
         i18n.set_language(language)
         self._tr = i18n.translator(language, lesson)
-        self._varied = {}
+        self._varied, self._shown = {}, {}
         self.set_student(student, quiet=True)
         _watch_cells()
         self._specs = {}
@@ -222,6 +222,34 @@ class Exercises:
         print("\n".join(lines))
         return dict(values)
 
+    def options(self, qid, texts):
+        """Print the options of choice question ``qid``, lettered in this student's own order.
+
+        ``texts`` are the options in their written order; the hidden cell's
+        ``ex.choice`` gives the answer as letters of that written order
+        (``"a"`` for the first), and its key then follows each student's order.
+        """
+        self._shown[qid] = [str(t) for t in texts]
+        order = option_orders(self.lesson, qid, len(texts))[self.variant or 0]
+        lines = [self._tr("Your options for {qid}:").format(qid=qid)]
+        lines += [f'  "{LETTERS[i]}": {self._tr(self._shown[qid][j])}' for i, j in enumerate(order)]
+        if self.student is None:
+            lines.append(self._no_student())
+        print("\n".join(lines))
+
+    def letters(self, qid, written):
+        """Solutions only: the letters this student sees for the options ``written`` (letters of the written order).
+
+        For example ``megamarketing_ps = ex.letters("megamarketing_ps", ["b", "c"])``.
+        """
+        return letters_in(option_orders(self.lesson, qid, len(self._shown[qid]))[self.variant or 0], written)
+
+    def shuffle(self, qid, labels):
+        """Print the labels of order or matching question ``qid`` in this student's own order, ready to copy."""
+        order = option_orders(self.lesson, qid, len(labels))[self.variant or 0]
+        print(self._tr("The labels for {qid}, in no particular order:").format(qid=qid))
+        print(", ".join(f'"{self._tr(str(labels[j]))}"' for j in order))
+
     def _answers(self, qid, answer):
         """``{"answer": …}``, or for an answer given as a function of the varied values, one per variant."""
         if not callable(answer):
@@ -258,8 +286,20 @@ class Exercises:
         """One option label, or a list of labels when ``answer`` is a list (multiple choice).
 
         ``mistakes`` maps a wrong label (or list of labels) to a targeted hint, as for :meth:`number`.
+        After :meth:`options`, ``options`` and ``answer`` are letters of the written order, and each
+        student's key uses the letters that student sees.
         """
-        return self._register("choice", qid, points, hint, mistakes, options=list(options), answer=to_plain(answer))
+        if qid not in self._shown:
+            return self._register("choice", qid, points, hint, mistakes, options=list(options),
+                                  answer=to_plain(answer))
+        texts, options = self._shown[qid], list(LETTERS[:len(options)])
+        if len(texts) != len(options):
+            raise ValueError(f"{qid!r}: ex.options shows {len(texts)} options but ex.choice has {len(options)}")
+        pairs = list(mistakes.items() if isinstance(mistakes, dict) else mistakes or [])
+        variants = [{"answer": letters_in(order, to_plain(answer)),
+                     "mistakes": [[letters_in(order, to_plain(wrong)), why] for wrong, why in pairs]}
+                    for order in option_orders(self.lesson, qid, len(options))]
+        return self._register("choice", qid, points, hint, pairs, options=options, texts=texts, variants=variants)
 
     def truefalse(self, qid, answer, points=1, hint="", mistakes=None):
         """A list of True/False values, one per statement; partial credit per statement."""

@@ -44,7 +44,7 @@ from .kinds import Verdict, judge, not_plain_message, protect
 from ..i18n import LANGUAGES
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 from .translate import edition_copy, edition_lessons
-from .variants import GRADING_ENV, declared_student, for_variant, normal_student, variant_index
+from .variants import GRADING_ENV, VARIANTS, declared_student, for_variant, normal_student, variant_index
 
 __all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "read_submission", "grade_submission",
            "grade_class", "gradebook_csv", "write_atomic", "default_jobs", "git_work_tree", "excuse_new_questions",
@@ -625,12 +625,57 @@ def copied_from(key, salt, answer, own):
             and judge(for_variant(key, v), salt, answer).state == "correct"]
 
 
+def luck(key):
+    """The chance that a wrong answer to ``key`` is right for one given other variant by luck alone.
+
+    Practically nil for a number or a table; for a choice question whose
+    options are shuffled per student, one in (the number of possible answers - 1).
+
+    Examples
+    --------
+    >>> luck({"kind": "number"}), luck({"kind": "choice", "options": list("abcd"), "multiple": False})
+    (0.0, 0.3333333333333333)
+    >>> round(luck({"kind": "choice", "options": list("abcde"), "multiple": True}), 3)
+    0.033
+    """
+    if key["kind"] != "choice":
+        return 0.0
+    answers = 2 ** len(key["options"]) - 1 if key["multiple"] else len(key["options"])
+    return 1 / max(answers - 1, 1)
+
+
+def beyond_luck(keys, found, level=0.01):
+    """Of ``found`` (question -> the other variants a wrong answer is right for), what luck does not explain.
+
+    A wrong letter in a shuffled choice is often right for some other variant
+    by chance, so a variant counts only when the chance that all the answers
+    pointing to it do so by luck, times the number of other variants, is
+    below ``level``: one number is enough, four-option single choices alone
+    never are, a few multiple choices together can be.
+
+    Examples
+    --------
+    >>> single = {"kind": "choice", "options": list("abcd"), "multiple": False}
+    >>> keys = {"n": {"kind": "number"}, "s": single, "t": single}
+    >>> beyond_luck(keys, {"s": [3, 5], "t": [3]}), beyond_luck(keys, {"n": [3], "s": [3, 5]})
+    ({}, {'n': [3], 's': [3]})
+    """
+    kept = {}
+    for v in sorted({v for variants in found.values() for v in variants}):
+        pointing = [q for q, variants in found.items() if v in variants]
+        if math.prod(luck(keys[q]) for q in pointing) * (VARIANTS - 1) < level:
+            for q in pointing:
+                kept.setdefault(q, []).append(v)
+    return kept
+
+
 def _finish(result, lesson, answers=None):
     varied = [q for q, k in lesson.keys.items() if "variants" in k]
     result.variant = variant_index(lesson.stem, result.student) if varied else None
     result.verdicts = _judge_all(lesson, answers or {}, lesson.tr(result.language), result.variant)
-    result.copied = {q: found for q in varied
-                     if (found := copied_from(lesson.keys[q], lesson.salt, (answers or {}).get(q), result.variant))}
+    result.copied = beyond_luck(lesson.keys, {
+        q: found for q in varied
+        if (found := copied_from(lesson.keys[q], lesson.salt, (answers or {}).get(q), result.variant))})
     result.points = {q: round(v.fraction * lesson.keys[q]["points"], 3) for q, v in result.verdicts.items()}
     result.answers = {q: a for q, a in (answers or {}).items() if q in lesson.keys}
     result.out_of = lesson.max_points

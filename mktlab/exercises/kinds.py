@@ -415,9 +415,14 @@ def protect(spec, salt, hidden=False):
     """
     make, _ = KINDS[spec["kind"]]
     if spec.get("variants"):  # one hashed key per parameter set (see mktlab.exercises.variants)
-        bodies = [make({**spec, **v}, salt) for v in spec["variants"]]
+        bodies = []
+        for one in ({**spec, **v} for v in spec["variants"]):
+            bodies.append(make(one, salt))
+            if one.get("mistakes"):
+                bodies[-1]["mistakes"] = _protect_mistakes(one, salt)
         return {"qid": spec["qid"], "kind": spec["kind"], "points": spec.get("points", 1),
-                "hint": spec.get("hint", ""), **bodies[0], "variants": bodies}
+                "hint": spec.get("hint", ""), **({"texts": spec["texts"]} if "texts" in spec else {}),
+                **bodies[0], "variants": bodies}
     body = make(spec, salt, hidden) if spec["kind"] == "function" else make(spec, salt)
     if spec.get("mistakes"):
         body["mistakes"] = _protect_mistakes(spec, salt)

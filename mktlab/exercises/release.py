@@ -105,6 +105,10 @@ def _is_hidden(source):
     return False
 
 
+#: A cell that shows one student's own values, options or labels (ex.vary, ex.options, ex.shuffle).
+_PER_STUDENT = re.compile(r"\bex\.(?:vary|options|shuffle)\(")
+
+
 def cell_role(cell):
     """One of ``answer``, ``hidden``, ``check``, ``progress``, ``setup``, ``text`` or ``code``."""
     source = cell.source
@@ -118,7 +122,7 @@ def cell_role(cell):
         return "check"
     if is_progress(source):
         return "progress"
-    if "Exercises(" in source or ".vary(" in source:  # a student's own values are set up, not written
+    if "Exercises(" in source or _PER_STUDENT.search(source):  # a student's own values are set up, not written
         return "setup"
     return "code"
 
@@ -464,8 +468,8 @@ def release_notebook(solution, lesson):
                 cell.source = stub_source(cell.source)
             except ReleaseError as err:
                 raise ReleaseError(f"{where(lesson, index, cell)}: {err}") from None
-        # the solution's outputs would give answers away, or show example values in one language (ex.vary)
-        if role in ("answer", "check", "progress") or ".vary(" in cell.source:
+        # the solution's outputs would give answers away, or show one student's values in one language
+        if role in ("answer", "check", "progress") or _PER_STUDENT.search(cell.source):
             cell.outputs, cell.execution_count = [], None
         if role in LOCKED_ROLES:
             cell.metadata.update(editable=False, deletable=False)

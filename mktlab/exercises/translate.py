@@ -10,6 +10,7 @@ student reads is cut into *segments*, each the ``msgid`` of one catalog entry:
 * ``label``: an answer label the student types (choice options, items to
   order, the keys and values of a matching), so that a student of another
   edition never has to type English; the keys still hash the English labels;
+  also the option texts a choice question shows with ``ex.options``;
 * ``document``: a block of a case text or teaching note (Markdown files);
 * ``runtime`` and ``data``: what the package's own code shows (check lines,
   feedback pages, widgets, charts) and the dataset texts widgets show.
@@ -121,7 +122,7 @@ def segments(student, specs):
         hints = [spec.get("hint", "")] + [hint for _, hint in spec.get("mistakes", [])]
         found += [Segment(hint, "hint", where, location) for hint in hints if hint]
         found += [Segment(label, "label", where, location)
-                  for label in labels(protect(spec, "")) if _translatable(label)]
+                  for label in labels(protect(spec, "")) + spec.get("texts", []) if _translatable(label)]
     return found
 
 

@@ -13,6 +13,12 @@ and the student's identity (:func:`identity`), the same on every machine.
 The grader judges each submission against the submitter's own variant and
 notes, per question, the other variants a wrong answer is right for
 (:func:`copied_from`): the gradebook and the report name whose values those are.
+
+Choice questions vary the other way: ``ex.options(qid, texts)`` shows the
+options lettered in the student's own order (:func:`option_orders`), so the
+right letters, and the key, differ from student to student.  Order and
+matching questions, answered with labels, show their labels in the student's
+own order (``ex.shuffle``); their keys do not depend on it.
 """
 from __future__ import annotations
 
@@ -22,13 +28,15 @@ import os
 import random
 import re
 
-__all__ = ["VARIANTS", "GRADING_ENV", "normal_student", "identity", "variant_index", "parameter_sets",
-           "for_variant", "declared_student"]
+__all__ = ["VARIANTS", "GRADING_ENV", "LETTERS", "normal_student", "identity", "variant_index", "parameter_sets",
+           "option_orders", "letters_in", "for_variant", "declared_student"]
 
 #: How many parameter sets a variant exercise has.
 VARIANTS = 20
 #: Set by the grader in the kernel it runs a submission in: the submitter, whatever the notebook says.
 GRADING_ENV = "MKTLAB_GRADING_STUDENT"
+#: The letters of a choice question's options, in the order a student sees them.
+LETTERS = "abcdefghijkl"
 _DECLARED = re.compile(r"""(?:student\s*=|set_student\s*\()\s*(['"])(.*?)\1""")
 
 
@@ -92,6 +100,40 @@ def parameter_sets(lesson, qid, choices, k=VARIANTS):
     combos = list(itertools.product(*(list(choices[n]) for n in names)))
     random.Random(f"mktlab-parameters|{lesson}|{qid}").shuffle(combos)
     return [dict(zip(names, combos[i % len(combos)])) for i in range(k)]
+
+
+def option_orders(lesson, qid, n, k=VARIANTS):
+    """``k`` orders of ``n`` options (lists of their written positions); the first is the written order.
+
+    Variant 0 is what a student without a username sees, and what the solution
+    notebook shows; the others are shuffled by a fixed seed.
+
+    Examples
+    --------
+    >>> orders = option_orders("01", "q", 4)
+    >>> len(orders), orders[0], sorted(orders[7]), orders == option_orders("01", "q", 4)
+    (20, [0, 1, 2, 3], [0, 1, 2, 3], True)
+    """
+    rng = random.Random(f"mktlab-options|{lesson}|{qid}")
+    orders = [list(range(n))]
+    for _ in range(k - 1):
+        orders.append(rng.sample(range(n), n))
+    return orders
+
+
+def letters_in(order, written):
+    """The letters under which ``order`` shows the options ``written`` (letters of the written order).
+
+    ``written`` is one letter (single choice) or a list of them (multiple choice).
+
+    Examples
+    --------
+    >>> letters_in([2, 0, 1], "a"), letters_in([2, 0, 1], ["a", "c"])
+    ('b', ['a', 'b'])
+    """
+    if type(written) is str:
+        return LETTERS[order.index(LETTERS.index(written))]
+    return sorted(letters_in(order, w) for w in written)
 
 
 def for_variant(key, index):
