@@ -1,6 +1,7 @@
 """Per-student variants: own values, own keys, judged by the submitter's variant, copying flagged."""
 import csv
 import io
+import re
 
 import pytest
 
@@ -8,7 +9,7 @@ from mktlab.exercises.check import Exercises
 from mktlab.exercises.grade import Lesson, Result, _finish, _prepare, find_lesson, gradebook_csv
 from mktlab.exercises.kinds import protect
 from mktlab.exercises.report import report_html
-from mktlab.exercises.variants import GRADING_ENV, for_variant, variant_index
+from mktlab.exercises.variants import GRADING_ENV, for_variant, letters_in, option_orders, variant_index
 from submissions import LESSON, ROOT, student_copy
 
 STEM = "05_loyalty_and_clv"
@@ -164,3 +165,80 @@ def test_a_class_is_graded_by_variant_in_real_kernels(tmp_path):
     assert "copied? clv_085 is right for the values of ann" in rows["bob"]["flags"]
     assert "copied" not in rows["ann"]["flags"] + rows["chen"]["flags"]
     assert "<td>bob</td><td><code>clv_085</code></td>" in (tmp_path / "out" / "report.html").read_text()
+
+
+# --- shuffled options ------------------------------------------------------------------------------------
+
+MEGA = ["global marketing", "political power", "public relations", "packaging", "people"]
+
+
+def shown_options(out):
+    """``{letter: text}`` from what ``ex.options`` printed."""
+    return dict(re.findall(r'^  "([a-z])": (.+)$', out, re.M))
+
+
+def test_choice_options_are_lettered_in_each_students_order_and_the_key_follows(capsys):
+    stem, seen = "01_marketing_concepts", {}
+    for name in ("ann", "bob"):
+        ex = Exercises(stem, student=name)
+        ex.options("megamarketing_ps", MEGA)
+        ex.choice("megamarketing_ps", list("abcde"), ["b", "c"])
+        shown, mine = shown_options(capsys.readouterr().out), ex.letters("megamarketing_ps", ["b", "c"])
+        assert sorted(shown.values()) == sorted(MEGA)
+        assert {shown[letter] for letter in mine} == {"political power", "public relations"}
+        seen[name] = ex, shown, mine
+    (ann, ann_shown, ann_letters), (bob, bob_shown, bob_letters) = seen["ann"], seen["bob"]
+    assert ann_shown != bob_shown and ann_letters != bob_letters
+    assert ann.verdict("megamarketing_ps", {"megamarketing_ps": ann_letters})[1] == "correct"
+    assert ann.verdict("megamarketing_ps", {"megamarketing_ps": bob_letters})[1] == "incorrect"
+    key = protect(ann._specs["megamarketing_ps"], stem)
+    assert len({v["hash"] for v in key["variants"]}) > 5 and key["texts"] == MEGA
+
+
+def test_options_render_in_both_editions(capsys):
+    Exercises("01_marketing_concepts", student="ann").options("megamarketing_ps", MEGA)
+    Exercises("01_marketing_concepts", language="zh", student="ann").options("megamarketing_ps", MEGA)
+    english, chinese = capsys.readouterr().out.split("你的 megamarketing_ps 选项：")
+    english, chinese = shown_options(english), shown_options(chinese)
+    assert english.keys() == chinese.keys() and chinese["a"] != english["a"]
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in chinese.values())
+
+
+def test_order_labels_are_listed_in_each_students_order_and_judged_by_label(capsys):
+    stem = "06_service_marketing"
+    items = ["customer service", "selling", "service quality", "differentiation"]
+    orders = []
+    for name in ("ann", "bob"):
+        Exercises(stem, student=name).shuffle("service_stages", items)
+        orders.append(re.findall(r'"([^"]+)"', capsys.readouterr().out.splitlines()[1]))
+    assert sorted(orders[0]) == sorted(orders[1]) == sorted(items) and orders[0] != orders[1]
+    assert "variants" not in find_lesson(ROOT / "solutions", stem).keys["service_stages"]  # labels, not places
+
+
+def test_copied_choice_letters_are_flagged_beyond_luck_and_a_lone_wrong_letter_is_not():
+    lesson_ = find_lesson(ROOT / "solutions", "03")
+    stem, right = lesson_.stem, {"gronroos_adds": ["d", "e", "f"], "suits_relationship": ["a", "c", "e"],
+                                 "debate_view": "c"}
+
+    def answers(name):
+        return {q: letters_in(option_orders(stem, q, len(lesson_.keys[q]["options"]))[variant_index(stem, name)], w)
+                for q, w in right.items()}
+    ann, bob = answers("ann"), answers("bob")
+    assert all(ann[q] != bob[q] for q in right)  # the two students see different letters for every question
+    own = _finish(Result("ann"), lesson_, ann)
+    assert [own.verdicts[q].state for q in right] == ["correct"] * 3 and own.copied == {}
+    copied = _finish(Result("bob"), lesson_, ann)
+    assert copied.copied == {q: [own.variant] for q in right}
+    lone = _finish(Result("bob"), lesson_, {"debate_view": ann["debate_view"]})
+    assert lone.verdicts["debate_view"].state == "incorrect" and lone.copied == {}  # one letter in four: luck
+
+
+def test_the_student_copy_shows_options_without_the_solutions_letters():
+    import nbformat
+
+    from mktlab.exercises.release import cell_role
+
+    nb = nbformat.read(ROOT / "notebooks" / "01_marketing_concepts.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.source.startswith('ex.options("megamarketing_ps"'))
+    assert cell_role(cell) == "setup" and cell.outputs == [] and cell.metadata["editable"] is False
+    assert not any("ex.letters(" in c.source for c in nb.cells)
