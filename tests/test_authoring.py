@@ -67,3 +67,31 @@ def test_a_new_exercise_needs_a_new_name_and_an_existing_question_to_follow(tmp_
     err = capsys.readouterr().err
     assert "already has a question 'year'" in err and "no question 'nope' to add after: use one of year" in err
     assert (sols / f"{STEM}.ipynb").read_text(encoding="utf-8") == before
+
+
+def test_a_new_choice_exercise_shows_each_student_their_own_letters(tmp_path):
+    """The choice template shuffles: release refuses the TODO options, then stores one key per student order."""
+    sols = tmp_path / "solutions"
+    sols.mkdir()
+    path = sols / f"{STEM}.ipynb"
+    nbformat.write(lesson(), path)
+    assert main(["--solutions", str(sols), "new-exercise", "1", "choice", "bond", "--after", "year"]) == 0
+    nb = nbformat.read(path, as_version=4)
+    out = [tmp_path / "notebooks", tmp_path / "keys"]
+    nb.cells[5].source = "Which bond is hardest to copy? Run the cell below for your options."
+    nbformat.write(nb, path)
+    with pytest.raises(ReleaseError, match=r"01_tiny, cell 7 .*still says TODO"):  # the options
+        release_all(sols, *out)
+
+    nb.cells[6].source = 'ex.options("bond", ["financial", "social", "structural"])'
+    nb.cells[7].source = '### BEGIN SOLUTION\nbond = ex.letters("bond", "c")\n### END SOLUTION'
+    nb.cells[8].source = '### HIDDEN\nex.choice("bond", ["a", "b", "c"], "c")'
+    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    nbformat.write(nb, path)
+    release_all(sols, *out)
+    keys = json.loads((tmp_path / "keys" / f"{STEM}.json").read_text(encoding="utf-8"))
+    bond = next(q for q in keys["questions"] if q["qid"] == "bond")
+    assert len({v["hash"] for v in bond["variants"]}) == 3  # the right letter moves with the order
+    student = nbformat.read(tmp_path / "notebooks" / f"{STEM}.ipynb", as_version=4)
+    assert student.cells[5].metadata["mktlab"]["role"] == "setup" and student.cells[5].outputs == []
+    assert student.cells[6].source.splitlines()[1] == "bond = ..."

@@ -2,7 +2,8 @@
 
 ``mktlab new-exercise 05 number clv_200 --after simple_clv`` inserts four cells
 after the check cell of ``simple_clv``: a prompt, an answer cell, a hidden key
-cell and a check cell.  Each placeholder to replace says ``TODO``, and release
+cell and a check cell (a choice, order or matching exercise also gets the cell
+that shows each student the options or labels in their own order).  Each placeholder to replace says ``TODO``, and release
 refuses the lesson while one is left.
 """
 from __future__ import annotations
@@ -15,8 +16,7 @@ __all__ = ["exercise_cells", "add_exercise"]
 #: For each kind: the example answer, and the arguments of its ``ex.<kind>`` call after the name.
 _TEMPLATES = {
     "number": ("{q} = 0  # TODO: the calculation", '0, decimals=2, hint="TODO: a hint for a wrong answer"'),
-    "choice": ('{q} = "first option"',
-               '["first option", "second option", "third option"], "first option", hint="TODO: a hint"'),
+    "choice": ('{q} = ex.letters("{q}", "a")', '["a", "b", "c"], "a", hint="TODO: a hint"'),
     "truefalse": ("{q} = [True, False, True]", '[True, False, True], hint="TODO: a hint"'),
     "order": ('{q} = ["first", "second", "third"]', '["first", "second", "third"], hint="TODO: a hint"'),
     "match": ('{q} = {{"left 1": "right 1", "left 2": "right 2"}}',
@@ -25,6 +25,12 @@ _TEMPLATES = {
     "function": ('def {q}(x):\n    """TODO: what the function returns."""\n    return x',
                  'cases=[([1], 1)], hidden=[([2], 2)], hint="TODO: a hint"'),
     "manual": ('{q} = """TODO: a model answer."""', 'points=2, rubric="TODO: what earns the points"'),
+}
+#: The cell that shows each student the options (lettered) or labels (to copy) in their own order.
+_SHOWN = {
+    "choice": 'ex.options("{q}", ["TODO: option a", "TODO: option b", "TODO: option c"])',
+    "order": 'ex.shuffle("{q}", ["third", "first", "second"])',
+    "match": 'ex.shuffle("{q}", ["right 2", "right 1"])',
 }
 
 
@@ -49,7 +55,8 @@ def exercise_cells(kind, qid):
         raise ValueError(f"{qid!r} cannot be a question name: use letters, digits and _ (e.g. clv_200)")
     answer, arguments = (t.format(q=qid) for t in _TEMPLATES[kind])
     what = {"function": "Write the function", "manual": "Write your answer as text in"}.get(kind, "Store it in")
-    return [("markdown", f"**Exercise.** {TODO}: the question. {what} `{qid}`."),
+    shown = [("code", _SHOWN[kind].format(q=qid))] if kind in _SHOWN else []
+    return [("markdown", f"**Exercise.** {TODO}: the question. {what} `{qid}`."), *shown,
             ("code", f"{BEGIN}\n{answer}\n{END}"),
             ("code", f'{HIDDEN}\nex.{kind}("{qid}", {arguments})'),
             ("code", f'ex.check("{qid}")')]
@@ -64,7 +71,7 @@ def add_exercise(nb, kind, qid, after):
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('ex.check("year")'),
     ...                                      nbformat.v4.new_markdown_cell("## Summary")])
     >>> [c.source[:14] for c in add_exercise(nb, "choice", "bond", after="year").cells]
-    ['ex.check("year', '**Exercise.** ', '### BEGIN SOLU', '### HIDDEN\\nex.', 'ex.check("bond', '## Summary']
+    ['ex.check("year', '**Exercise.** ', 'ex.options("bo', '### BEGIN SOLU', '### HIDDEN\\nex.', 'ex.check("bond', '## Summary']
     """
     import nbformat
 

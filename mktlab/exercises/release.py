@@ -343,9 +343,9 @@ def _check_answer(spec, answers, at, lesson):
 
 
 def _unfinished(nb, lesson):
-    """Refuse a prompt, answer or key cell that still holds a TODO placeholder."""
+    """Refuse a prompt, options, answer or key cell that still holds a TODO placeholder."""
     for index, cell in enumerate(nb.cells):
-        if TODO in cell.source and cell_role(cell) in ("text", "answer", "hidden"):
+        if TODO in cell.source and cell_role(cell) in ("text", "setup", "answer", "hidden"):
             raise ReleaseError(f"{where(lesson, index, cell)}: this cell still says {TODO}: replace each "
                                f"placeholder, then {_RERUN}")
 
