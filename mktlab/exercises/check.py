@@ -222,6 +222,10 @@ class Exercises:
         print("\n".join(lines))
         return dict(values)
 
+    def _order(self, qid, n):
+        """The order in which this student sees the ``n`` options or labels of ``qid``."""
+        return option_orders(self.lesson, qid, n)[self.variant or 0]
+
     def options(self, qid, texts):
         """Print the options of choice question ``qid``, lettered in this student's own order.
 
@@ -230,7 +234,7 @@ class Exercises:
         (``"a"`` for the first), and its key then follows each student's order.
         """
         self._shown[qid] = [str(t) for t in texts]
-        order = option_orders(self.lesson, qid, len(texts))[self.variant or 0]
+        order = self._order(qid, len(texts))
         lines = [self._tr("Your options for {qid}:").format(qid=qid)]
         lines += [f'  "{LETTERS[i]}": {self._tr(self._shown[qid][j])}' for i, j in enumerate(order)]
         if self.student is None:
@@ -242,11 +246,11 @@ class Exercises:
 
         For example ``megamarketing_ps = ex.letters("megamarketing_ps", ["b", "c"])``.
         """
-        return letters_in(option_orders(self.lesson, qid, len(self._shown[qid]))[self.variant or 0], written)
+        return letters_in(self._order(qid, len(self._shown[qid])), written)
 
     def shuffle(self, qid, labels):
         """Print the labels of order or matching question ``qid`` in this student's own order, ready to copy."""
-        order = option_orders(self.lesson, qid, len(labels))[self.variant or 0]
+        order = self._order(qid, len(labels))
         print(self._tr("The labels for {qid}, in no particular order:").format(qid=qid))
         print(", ".join(f'"{self._tr(str(labels[j]))}"' for j in order))
 
