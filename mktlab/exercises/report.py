@@ -375,8 +375,9 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
 
     body.append("<h2>" + escape(tr("Copying")) + "</h2><p>" + escape(tr(
         "Answers that are wrong for the student's own values but right for another variant: whose values they are "
-        "is listed with the evidence. Identical unusual wrong answers follow. Both are clues to talk about with "
-        "the students, not proof.")) + "</p>")
+        "is listed with the evidence. In a choice question, the values are the order of the options; its letters "
+        "are listed only when luck cannot explain them. Identical unusual wrong answers follow. Both are clues to "
+        "talk about with the students, not proof.")) + "</p>")
     pairs = copied_pairs(results, lesson)
     if pairs:
         body.append("<table>" + _header(tr("student"), tr("question"), tr("answer"), tr("right for the values of")))
