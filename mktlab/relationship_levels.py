@@ -553,7 +553,7 @@ def satisfaction_model():
         ("expectations congruency", "期望一致", 2, "expectations vs perceived performance"),
         ("attribute satisfaction", "属性满意", 3, "the two congruencies"),
         ("information satisfaction", "信息满意", 3, "the two congruencies"),
-        ("overall satisfaction", "全面满意", 4, "attribute and information satisfaction"),
+        ("overall satisfaction", "总体满意", 4, "attribute and information satisfaction"),
     ], ["construct", "construct_zh", "stage", "formed_from"])
 
 

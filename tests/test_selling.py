@@ -28,7 +28,7 @@ def test_spin_has_rackhams_four_question_types_in_order():
     """Rackham (1988): Situation, Problem, Implication, Need-payoff."""
     assert selling.SPIN_KEYS == ("situation", "problem", "implication", "need-payoff")
     assert selling.spin_questions()["question_type_zh"].tolist() == ["背景问题", "难点问题", "暗示问题",
-                                                                     "需求-效益问题"]
+                                                                     "需求—效益问题"]
 
 
 def test_rubric_totals_15_points_and_each_criterion_has_three_levels():
