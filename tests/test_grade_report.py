@@ -233,3 +233,19 @@ def test_a_notebook_from_an_earlier_release_is_recognised_and_new_questions_are_
     assert "<b>1</b> of <b>1</b> points" in (tmp_path / "out" / "feedback" / "ann.html").read_text(encoding="utf-8")
     counted = row("--count-new-questions")
     assert (counted["essay"], counted["total"], counted["max"]) == ("0", "1", "3")
+
+
+def test_an_excused_question_does_not_lower_its_mean_or_success_rate():
+    """bo's copy predates the second question: the report judges that question on ann alone."""
+    from mktlab.exercises.grade import Lesson, Result, _finish, excuse_new_questions
+    from mktlab.exercises.kinds import protect
+    from mktlab.exercises.report import report_html
+
+    keys = {q: protect({"qid": q, "kind": "number", "answer": 1983}, "s") for q in ("year", "later")}
+    lesson = Lesson("01_demo", None, keys, "s")
+    ann = _finish(Result("ann"), lesson, {"year": 1983, "later": 1983})
+    bo = _finish(Result("bo", new_questions=["later"]), lesson, {"year": 1983})
+    excuse_new_questions([ann, bo], lesson)
+    page = report_html([ann, bo], lesson)
+    later = re.search(r"<tr><td><code>later</code>.*?</tr>", page).group(0)
+    assert "1.00 / 1" in later and ">100%<" in later and later.count("<td class=n>0</td>") == 5

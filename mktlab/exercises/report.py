@@ -340,13 +340,15 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
                 "<p>" + escape(tr("No notebook was graded.")) + "</p>")
 
     body.append("<h2>" + escape(tr("Questions")) + "</h2><p>"
-                + escape(tr("Share of the students with a notebook who earned full points.")) + "</p>")
+                + escape(tr("Share of the students with a notebook who earned full points (a question added after "
+                            "a student's copy was released, and excused, does not count for that student).")) + "</p>")
     labels, rates, rows = [], [], []
     for qid, key in lesson.keys.items():
-        states = Counter(r.verdicts[qid][1] for r in graded if qid in r.verdicts)
-        full = sum(1 for r in graded if qid in r.verdicts and r.verdicts[qid][0] >= 1)
-        mean_q = sum(r.points.get(qid, 0) for r in graded) / len(graded) if graded else 0
-        rate = round(100 * full / len(graded), 1) if graded else 0
+        counted = [r for r in graded if qid in r.verdicts]
+        states = Counter(r.verdicts[qid][1] for r in counted)
+        full = sum(1 for r in counted if r.verdicts[qid][0] >= 1)
+        mean_q = sum(r.points.get(qid, 0) for r in counted) / len(counted) if counted else 0
+        rate = round(100 * full / len(counted), 1) if counted else 0
         labels.append(qid)
         rates.append(rate)
         rows.append(f"<tr><td><code>{escape(qid)}</code></td><td>{escape(key['kind'])}</td>"
