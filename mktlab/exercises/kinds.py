@@ -126,9 +126,12 @@ def variant(label):
     True
     >>> variant("organisation") == variant("Organization"), variant("behaviour") == variant("behavior")
     (True, True)
+    >>> variant("product-centred") == variant("Product centered"), variant("theatres") == variant("theater")
+    (True, True)
     """
     words = re.sub(r"[\s_\-]+", " ", canonical(label).strip('"')).split()
     words = [re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w) for w in words]
+    words = [re.sub(r"tre(s?)$", r"ter\1", re.sub(r"tred$", "tered", w)) for w in words]
     words = [re.sub(r"our(s?)$", r"or\1", re.sub(r"ies$", "y", w)) for w in words]
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
 
