@@ -52,3 +52,14 @@ def test_partial_credit_is_rounded_and_progress_counts(capsys):
     del globals()["essay"]
     ex.progress()
     assert "2 of 3 answered" in capsys.readouterr().out
+
+
+def test_progress_speaks_of_the_instructor_only_when_the_lesson_has_written_answers(capsys):
+    ex = Exercises("no_such_lesson_for_tests")
+    ex._problem = ""
+    ex.number("share", 0.725, decimals=3)
+    globals().update(share=0.725)
+    check._FAILED.pop("share", None)
+    ex.progress()
+    out = capsys.readouterr().out
+    assert "1 of 1 answered, 1 correct; 1 of 1 points so far." in out and "instructor" not in out

@@ -398,10 +398,12 @@ class Exercises:
     def progress(self):
         """Print the running score of this notebook: each question's state, then the totals. Never raises."""
         namespace = sys._getframe(1).f_globals
-        tally = {"answered": 0, "correct": 0, "pending": 0, "earned": 0.0, "max": 0.0}
+        tally = {"answered": 0, "correct": 0, "pending": 0, "written": 0, "earned": 0.0, "max": 0.0}
         lines = []
         for qid in list(self._keys) + [q for q in self._specs if q not in self._keys]:
-            points = (self._specs.get(qid) or self._keys[qid]).get("points", 1)
+            key = self._specs.get(qid) or self._keys[qid]
+            points = key.get("points", 1)
+            tally["written"] += key["kind"] == "manual"
             try:
                 fraction, state, _ = self.verdict(qid, namespace)
             except Exception:  # the running score must never stop Run All
@@ -414,8 +416,10 @@ class Exercises:
             score = "?" if state == "pending" else score_text(fraction, points)
             lines.append(f"{_SYMBOLS.get(state, '✘')} {qid} [{score}/{points:g}]")
         print("\n".join(lines))
-        print(self._tr("{answered} of {n} answered, {correct} correct, {pending} waiting for your instructor; "
-                       "{earned} of {max} points so far.").format(
+        summary = (self._tr("{answered} of {n} answered, {correct} correct, {pending} waiting for your instructor; "
+                            "{earned} of {max} points so far.") if tally["written"] else
+                   self._tr("{answered} of {n} answered, {correct} correct; {earned} of {max} points so far."))
+        print(summary.format(
             answered=tally["answered"], n=len(lines), correct=tally["correct"], pending=tally["pending"],
             earned=score_text(tally["earned"], 1), max=f"{tally['max']:g}"))
 
