@@ -266,3 +266,28 @@ def test_every_case_text_and_teaching_note_has_a_complete_chinese_version(domain
         english_blocks = markdown_blocks(path.read_text(encoding="utf-8"))
         assert len(markdown_blocks(chinese)) == len(english_blocks), path.name
         assert len(re.findall(r"[\u4e00-\u9fff]", chinese)) > len(re.findall(r"[A-Za-z]", chinese)), path.name
+
+
+#: ASCII punctuation touching a Chinese character: Chinese prose takes the full-width forms (，；：？！).
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:?!][\u4e00-\u9fff]")
+
+
+def _prose(text):
+    """``text`` without code blocks and inline code, where ASCII punctuation belongs."""
+    return re.sub(r"```.*?```|`[^`]*`", "", text, flags=re.S)
+
+
+def test_chinese_prose_uses_full_width_punctuation():
+    """Every Chinese text a student reads: the edition's Markdown, its documents, and the datasets' Chinese columns."""
+    import pandas as pd
+
+    texts = [(path.name, c.source) for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+             for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+    texts += [(path.name, path.read_text(encoding="utf-8")) for folder in DOCUMENTS.values()
+              for path in sorted((folder / "zh").glob("*.md"))]
+    texts += [(path.name, value) for path in sorted((ROOT / "datasets").glob("*.csv"))
+              for column, values in pd.read_csv(path, dtype=str).items() if column.endswith("_zh")
+              for value in values.dropna()]
+    bad = [(name, found.group(0)) for name, text in texts for found in HALF_WIDTH.finditer(_prose(text))]
+    assert bad == []
+    assert HALF_WIDTH.search("损失?") and not HALF_WIDTH.search(_prose("用 `a, b` 计算"))
