@@ -2,9 +2,10 @@
 
 ``mktlab new-exercise 05 number clv_200 --after simple_clv`` inserts four cells
 after the check cell of ``simple_clv``: a prompt, an answer cell, a hidden key
-cell and a check cell (a choice, order or matching exercise also gets the cell
-that shows each student the options or labels in their own order).  Each placeholder to replace says ``TODO``, and release
-refuses the lesson while one is left.
+cell and a check cell.  A choice, order or matching exercise also gets the cell
+that shows each student the options or labels in their own order.  Each
+placeholder to replace says ``TODO``, and release refuses the lesson while one
+is left.
 """
 from __future__ import annotations
 

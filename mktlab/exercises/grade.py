@@ -51,7 +51,7 @@ __all__ = ["Lesson", "Limits", "Result", "find_lesson", "find_lesson_path", "rea
            "ENGINE_VERSION"]
 
 #: Part of every cache key: bump it when a change to the grader can change a result.
-ENGINE_VERSION = "4"
+ENGINE_VERSION = "5"
 _CAPTURE_IMPORT = "from mktlab.exercises.check import capture as _mktlab_capture"
 _TIMEOUT_ERROR = "CellTimeout"
 _CACHE_DIR = ".cache"
