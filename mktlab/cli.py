@@ -182,6 +182,11 @@ def _grade(args):
         print(f"mktlab grade: no such folder or ZIP file: {submissions}", file=sys.stderr)
         return 2
     if submissions.is_file():
+        if not args.roster and any("variants" in key for key in lesson.keys.values()):
+            print(f"mktlab grade: in {lesson.stem} each student has their own options or values, chosen by their "
+                  "LMS username, and an LMS download holds no usernames: give --roster (Moodle's grading "
+                  "worksheet or Canvas's gradebook export; see the README)", file=sys.stderr)
+            return 2
         unpacked = _unpack_lms_download(submissions, out, args)
         if unpacked is None:
             return 2

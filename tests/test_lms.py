@@ -161,3 +161,15 @@ def test_bad_rosters_and_files_get_a_clear_message(course, tmp_path, capsys):
     assert "needs an identifier column" in capsys.readouterr().err
     assert main([*base, str(tmp_path / "not.zip"), "--out", str(tmp_path / "o2")]) == 2
     assert "not a readable ZIP file" in capsys.readouterr().err
+
+
+def test_a_lesson_with_per_student_options_needs_the_roster(tmp_path, capsys):
+    """Lesson 01 shuffles its options per student: without usernames every letter would be judged against the
+    wrong order, so the grader refuses and says what to give; nothing is unpacked or written."""
+    from submissions import ROOT
+
+    download = build_zip(tmp_path / "d.zip", [("Wang Li_1234567_assignsubmission_file/01_marketing_concepts.ipynb",
+                                              (ROOT / "notebooks" / "01_marketing_concepts.ipynb").read_bytes())])
+    code = main(["--solutions", str(ROOT / "solutions"), "grade", "01", str(download), "--out", str(tmp_path / "out")])
+    assert code == 2 and "give --roster" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
