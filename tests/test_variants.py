@@ -242,3 +242,19 @@ def test_the_student_copy_shows_options_without_the_solutions_letters():
     cell = next(c for c in nb.cells if c.source.startswith('ex.options("megamarketing_ps"'))
     assert cell_role(cell) == "setup" and cell.outputs == [] and cell.metadata["editable"] is False
     assert not any("ex.letters(" in c.source for c in nb.cells)
+
+
+def test_a_notebook_without_a_username_is_flagged_with_what_the_example_order_scores():
+    """A laptop student who never set a username answered in the written order (variant 0): the gradebook says
+    what that scores, so the instructor can ask them; answers in the student's own order get no such flag."""
+    from mktlab.exercises.grade import example_values_flag
+
+    lesson_ = find_lesson(ROOT / "solutions", "03")
+    stem, right = lesson_.stem, {"gronroos_adds": ["d", "e", "f"], "suits_relationship": ["a", "c", "e"]}
+    own = {q: letters_in(option_orders(stem, q, 6)[variant_index(stem, "ann")], w) for q, w in right.items()}
+    unset = _finish(Result("ann"), lesson_, right)  # the written order's letters
+    assert unset.variant != 0 and unset.total == 0
+    flag = example_values_flag(unset, lesson_, right, ['ex = Exercises("03_relationship_vs_transaction")'])
+    assert flag.startswith("no username set in the notebook") and f"score 2 of {lesson_.max_points:g}" in flag
+    assert example_values_flag(unset, lesson_, right, ['ex.set_student("ann")']) is None
+    assert example_values_flag(_finish(Result("ann"), lesson_, own), lesson_, own, []) is None

@@ -682,6 +682,24 @@ def _finish(result, lesson, answers=None):
     return result
 
 
+def example_values_flag(result, lesson, answers, sources):
+    """A flag for a notebook that never set its username and scores more with the example values, else ``None``.
+
+    A student who works on a laptop without ``ex.set_student`` sees variant 0
+    (the written order of the options, the first parameter set): the grader,
+    which judges the submitter's own variant, says what that would score.
+    ``sources`` are the notebook's code cells.
+    """
+    if not result.variant or declared_student(sources):
+        return None
+    verdicts = _judge_all(lesson, answers, str, variant=0)
+    example = round(sum(verdicts[q].fraction * lesson.keys[q]["points"] for q in result.points), 3)
+    if example <= result.total:
+        return None
+    return (f"no username set in the notebook: judged with the example options and values (variant 0) it would "
+            f"score {example:g} of {result.out_of:g}")
+
+
 def grade_notebook(student, nb, lesson, limits, factory):
     """Grade one parsed notebook; returns a :class:`Result`. Never raises."""
     start = time.monotonic()
@@ -701,6 +719,10 @@ def grade_notebook(student, nb, lesson, limits, factory):
             result.flags.append(f"cells raised errors ({errors})")
         result.flags += notes
     _finish(result, lesson, answers)
+    flag = run is not None and example_values_flag(result, lesson, answers,
+                                                   [c.source for c in nb.cells if c.cell_type == "code"])
+    if flag:
+        result.flags.append(flag)
     result.seconds = round(time.monotonic() - start, 2)
     return result
 
