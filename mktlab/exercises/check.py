@@ -360,7 +360,8 @@ class Exercises:
             return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=self._not_plain(value, err))
         verdict = judge(key, self._salt, answer, self._tr)
         if varied and self.student is None:  # judged on the example values, which the grader does not use
-            verdict = verdict._replace(message=f"{verdict.message} {self._no_student()}")
+            verdict = verdict._replace(message=verdict.message + " " + self._tr(
+                '(checked with the example values; ex.set_student("your LMS username") gives you your own)'))
         return verdict
 
     def _unknown_question(self, qid):
