@@ -258,3 +258,14 @@ def test_a_notebook_without_a_username_is_flagged_with_what_the_example_order_sc
     assert flag.startswith("no username set in the notebook") and f"score 2 of {lesson_.max_points:g}" in flag
     assert example_values_flag(unset, lesson_, right, ['ex.set_student("ann")']) is None
     assert example_values_flag(_finish(Result("ann"), lesson_, own), lesson_, own, []) is None
+
+
+def test_an_option_typed_as_text_is_answered_with_its_own_letter(capsys):
+    for language, text in (("en", "political power"), ("zh", "政治权力")):
+        ex = Exercises("01_marketing_concepts", language=language, student="ann")
+        ex.options("megamarketing_ps", MEGA)
+        ex.choice("megamarketing_ps", list("abcde"), ["b", "c"])
+        letter = ex.letters("megamarketing_ps", "b")
+        fraction, state, message = ex.verdict("megamarketing_ps", {"megamarketing_ps": [text, "x"]})
+        assert (fraction, state) == (0.0, "invalid") and f"'{letter}'" in message and text in message
+    assert "选项" in message  # the Chinese check says it in Chinese

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from .. import i18n
-from .answers import NotPlain, to_plain
+from .answers import NotPlain, canonical, to_plain
 from .kinds import judge, not_plain_message, protect
 from .variants import LETTERS, for_variant, identity, letters_in, option_orders, parameter_sets, variant_index
 
@@ -358,11 +358,30 @@ class Exercises:
             answer = gather(value, [c["args"] for c in key["cases"]] if key["kind"] == "function" else None)
         except NotPlain as err:
             return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=self._not_plain(value, err))
+        typed = self._option_typed(qid, answer)
+        if typed:
+            return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=typed)
         verdict = judge(key, self._salt, answer, self._tr)
         if varied and self.student is None:  # judged on the example values, which the grader does not use
             verdict = verdict._replace(message=verdict.message + " " + self._tr(
                 '(checked with the example values; ex.set_student("your LMS username") gives you your own)'))
         return verdict
+
+    def _option_typed(self, qid, answer):
+        """What to say when a choice answer gives an option's text (either language) instead of its letter, or ``""``."""
+        if qid not in self._shown:
+            return ""
+        order = self._order(qid, len(self._shown[qid]))
+        letter_of = {}
+        for i, j in enumerate(order):
+            for text in (self._shown[qid][j], self._tr(self._shown[qid][j])):
+                letter_of[canonical(text)] = LETTERS[i]
+        typed = next((a for a in (answer if type(answer) is list else [answer])
+                      if type(a) is str and canonical(a) in letter_of), None)
+        if typed is None:
+            return ""
+        return self._tr("give the letter of each option, not its text: {text} is option {letter}.").format(
+            text=repr(typed), letter=repr(letter_of[canonical(typed)]))
 
     def _unknown_question(self, qid):
         names = list(self._keys) + [q for q in self._specs if q not in self._keys]
