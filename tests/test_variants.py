@@ -269,3 +269,23 @@ def test_an_option_typed_as_text_is_answered_with_its_own_letter(capsys):
         fraction, state, message = ex.verdict("megamarketing_ps", {"megamarketing_ps": [text, "x"]})
         assert (fraction, state) == (0.0, "invalid") and f"'{letter}'" in message and text in message
     assert "选项" in message  # the Chinese check says it in Chinese
+
+
+def test_the_report_counts_the_same_wrong_options_together_whatever_the_letters():
+    from mktlab.exercises.report import copied_pairs, shared_wrong_answers, wrong_answers
+
+    lesson_ = find_lesson(ROOT / "solutions", "03")
+    stem, qid = lesson_.stem, "gronroos_adds"
+    berry = "attracting or establishing relationships; maintaining relationships; enhancing relationships"
+
+    def letters(name, written, question=qid):
+        return letters_in(option_orders(stem, question, 6)[variant_index(stem, name)], written)
+    ann, bob = letters("ann", ["a", "b", "c"]), letters("bob", ["a", "b", "c"])
+    assert ann != bob  # the same three options, in different letters
+    results = [_finish(Result(name), lesson_, {qid: answer}) for name, answer in (("ann", ann), ("bob", bob))]
+    assert wrong_answers(results, lesson_)[qid] == [(berry, 2)]
+    assert shared_wrong_answers(results, lesson_)[qid] == [(berry, ["ann", "bob"])]
+    copier = _finish(Result("bob"), lesson_, {qid: letters("ann", ["d", "e", "f"]),
+                                             "suits_relationship": letters("ann", ["a", "c", "e"], "suits_relationship")})
+    shown = {q: text for _, q, text, _ in copied_pairs([copier], lesson_)}
+    assert shown[qid].startswith(str(letters("ann", ["d", "e", "f"])).replace("'", '"')) and "profit" in shown[qid]

@@ -423,8 +423,9 @@ def protect(spec, salt, hidden=False):
             bodies.append(make(one, salt))
             if one.get("mistakes"):
                 bodies[-1]["mistakes"] = _protect_mistakes(one, salt)
+        shown = {"texts": spec["texts"]} if "texts" in spec else {}  # the options a shuffled choice shows
         return {"qid": spec["qid"], "kind": spec["kind"], "points": spec.get("points", 1),
-                "hint": spec.get("hint", ""), **bodies[0], "variants": bodies}
+                "hint": spec.get("hint", ""), **shown, **bodies[0], "variants": bodies}
     body = make(spec, salt, hidden) if spec["kind"] == "function" else make(spec, salt)
     if spec.get("mistakes"):
         body["mistakes"] = _protect_mistakes(spec, salt)

@@ -27,6 +27,7 @@ from ..i18n import N_
 from .csvfile import csv_text, read_csv
 from .feedback import answer_text
 from .kinds import Verdict
+from .variants import option_orders, picked_options
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
            "wrong_answers", "status_counts", "copied_pairs", "shared_wrong_answers"]
@@ -155,10 +156,21 @@ def status_counts(results):
     return dict(Counter(r.status for r in results).most_common())
 
 
-def _answer_text(answer, verdict, key):
+def _answer_text(answer, verdict, key, order=None):
+    """The answer as the report shows it; a shuffled choice as the options it picks (``order``: as the student saw
+    them), so that the same options in different students' letters count together."""
     if key["kind"] == "function" or verdict[1] == "invalid" or answer is None:
         return verdict[2][:160]
-    return answer_text(answer, key)
+    picked = order is not None and "texts" in key and picked_options(key["texts"], order, answer)
+    return "; ".join(picked) if picked else answer_text(answer, key)
+
+
+def _order(result, lesson, qid):
+    """How ``result``'s student saw the options of ``qid``, for a choice whose options are shuffled; else ``None``."""
+    key = lesson.keys[qid]
+    if "texts" not in key:
+        return None
+    return option_orders(lesson.stem, qid, len(key["texts"]))[getattr(result, "variant", None) or 0]
 
 
 def wrong_answers(results, lesson, top=3):
@@ -187,7 +199,7 @@ def wrong_answers(results, lesson, top=3):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
                 continue
-            counts[_answer_text(r.answers.get(qid), verdict, key)] += 1
+            counts[_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid))] += 1
         found[qid] = counts.most_common(top)
     return found
 
@@ -210,8 +222,11 @@ def copied_pairs(results, lesson):
     for r in results:
         if getattr(r, "variant", None) is not None:
             holders.setdefault(r.variant, []).append(r.student)
-    return [(r.student, qid, _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid]),
-             [(v, [s for s in holders.get(v, []) if s != r.student]) for v in variants])
+    def shown(r, qid):  # the letters themselves are the evidence; the options they pick follow
+        letters = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid])
+        picked = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid], _order(r, lesson, qid))
+        return letters if picked == letters else f"{letters} ({picked})"
+    return [(r.student, qid, shown(r, qid), [(v, [s for s in holders.get(v, []) if s != r.student]) for v in variants])
             for r in results for qid, variants in getattr(r, "copied", {}).items()]
 
 
@@ -238,7 +253,8 @@ def shared_wrong_answers(results, lesson):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] not in ("incorrect", "partial"):
                 continue
-            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key), []).append(r.student)
+            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid)), []).append(
+                r.student)
         limit = max(2, len(results) // 4)
         shared = [(text, students) for text, students in groups.items() if 2 <= len(students) <= limit]
         if shared:

@@ -29,7 +29,7 @@ import random
 import re
 
 __all__ = ["VARIANTS", "GRADING_ENV", "LETTERS", "normal_student", "identity", "variant_index", "parameter_sets",
-           "option_orders", "letters_in", "for_variant", "declared_student"]
+           "option_orders", "letters_in", "picked_options", "for_variant", "declared_student"]
 
 #: How many parameter sets a variant exercise has.
 VARIANTS = 20
@@ -134,6 +134,23 @@ def letters_in(order, written):
     if type(written) is str:
         return LETTERS[order.index(LETTERS.index(written))]
     return sorted(letters_in(order, w) for w in written)
+
+
+def picked_options(texts, order, answer):
+    """The texts of the options that a lettered ``answer`` picks, in their written order (``[]`` if not letters).
+
+    ``order`` is how the student saw the options (see :func:`option_orders`), so
+    answers given in different students' letters compare as options.
+
+    Examples
+    --------
+    >>> picked_options(["x", "y", "z"], [2, 0, 1], ["a", "C"]), picked_options(["x", "y"], [1, 0], "q")
+    (['y', 'z'], [])
+    """
+    letters = [a.strip().lower() if type(a) is str else a for a in (answer if type(answer) is list else [answer])]
+    if not letters or not all(a in LETTERS[:len(order)] for a in letters):
+        return []
+    return [texts[j] for j in sorted({order[LETTERS.index(a)] for a in letters})]
 
 
 def for_variant(key, index):
