@@ -289,3 +289,11 @@ def test_the_report_counts_the_same_wrong_options_together_whatever_the_letters(
                                              "suits_relationship": letters("ann", ["a", "c", "e"], "suits_relationship")})
     shown = {q: text for _, q, text, _ in copied_pairs([copier], lesson_)}
     assert shown[qid].startswith(str(letters("ann", ["d", "e", "f"])).replace("'", '"')) and "profit" in shown[qid]
+
+
+def test_a_shuffled_choice_written_with_other_labels_is_refused_with_the_reason():
+    ex = Exercises("01_marketing_concepts")
+    ex.options("megamarketing_ps", MEGA)
+    for options, answer in ((list("abcd"), "b"), (MEGA, "political power"), (list("abcde"), "B")):
+        with pytest.raises(ValueError, match=r"give ex.choice the options \['a', 'b', 'c', 'd', 'e'\]"):
+            ex.choice("megamarketing_ps", options, answer)

@@ -296,10 +296,13 @@ class Exercises:
         if qid not in self._shown:
             return self._register("choice", qid, points, hint, mistakes, options=list(options),
                                   answer=to_plain(answer))
-        texts, options = self._shown[qid], list(LETTERS[:len(options)])
-        if len(texts) != len(options):
-            raise ValueError(f"{qid!r}: ex.options shows {len(texts)} options but ex.choice has {len(options)}")
+        texts, letters = self._shown[qid], list(LETTERS[:len(self._shown[qid])])
         pairs = list(mistakes.items() if isinstance(mistakes, dict) else mistakes or [])
+        given = [a for one in [answer, *(wrong for wrong, _ in pairs)] for a in (one if isinstance(one, list) else [one])]
+        if list(options) != letters or not set(given) <= set(letters):
+            raise ValueError(f"{qid!r}: ex.options shows {len(texts)} options, so give ex.choice the options "
+                             f"{letters} and the answer (and mistakes) as letters of their written order")
+        options = letters
         variants = [{"answer": letters_in(order, to_plain(answer)),
                      "mistakes": [[letters_in(order, to_plain(wrong)), why] for wrong, why in pairs]}
                     for order in option_orders(self.lesson, qid, len(options))]
