@@ -255,7 +255,9 @@ def test_a_notebook_without_a_username_is_flagged_with_what_the_example_order_sc
     unset = _finish(Result("ann"), lesson_, right)  # the written order's letters
     assert unset.variant != 0 and unset.total == 0
     flag = example_values_flag(unset, lesson_, right, ['ex = Exercises("03_relationship_vs_transaction")'])
-    assert flag.startswith("no username set in the notebook") and f"score 2 of {lesson_.max_points:g}" in flag
+    assert flag == f"the answers fit the example options and values (variant 0) better: 2 of {lesson_.max_points:g} " \
+                   "with them, and the notebook sets no username"
+    assert unset.copied == {}  # variant 0 is everyone's example, never a classmate's answers
     assert example_values_flag(unset, lesson_, right, ['ex.set_student("ann")']) is None
     assert example_values_flag(_finish(Result("ann"), lesson_, own), lesson_, own, []) is None
 

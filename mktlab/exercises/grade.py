@@ -611,17 +611,21 @@ def _judge_all(lesson, answers, tr, variant=None):
 def copied_from(key, salt, answer, own):
     """The variants other than ``own`` for which ``answer`` is right: where a wrong answer was copied from.
 
+    Variant 0 never counts: it is the example that every student sees before
+    setting a username, so an answer that fits it is no sign of copying a
+    classmate (:func:`example_values_flag` reports it instead).
+
     Examples
     --------
     >>> key = protect({"qid": "n", "kind": "number", "variants": [{"answer": a} for a in (10, 12, 14)]}, "s")
-    >>> copied_from(key, "s", 12, own=0), copied_from(key, "s", 10, own=0), copied_from(key, "s", 99, own=0)
+    >>> copied_from(key, "s", 12, own=2), copied_from(key, "s", 12, own=1), copied_from(key, "s", 10, own=1)
     ([1], [], [])
     """
     if "variants" not in key or type(answer) is dict and ("__invalid__" in answer or answer == UNANSWERED):
         return []
     if judge(for_variant(key, own), salt, answer).state == "correct":
         return []
-    return [v for v in range(len(key["variants"])) if v != own
+    return [v for v in range(1, len(key["variants"])) if v != own
             and judge(for_variant(key, v), salt, answer).state == "correct"]
 
 
@@ -683,11 +687,13 @@ def _finish(result, lesson, answers=None):
 
 
 def example_values_flag(result, lesson, answers, sources):
-    """A flag for a notebook that never set its username and scores more with the example values, else ``None``.
+    """A flag for a notebook that sets no username and whose answers fit the example values better, else ``None``.
 
     A student who works on a laptop without ``ex.set_student`` sees variant 0
     (the written order of the options, the first parameter set): the grader,
-    which judges the submitter's own variant, says what that would score.
+    which judges the submitter's own variant, says what the answers score
+    with the example values.  On a hub every student sees their own values,
+    so there the answers came from someone who saw the example.
     ``sources`` are the notebook's code cells.
     """
     if not result.variant or declared_student(sources):
@@ -696,8 +702,8 @@ def example_values_flag(result, lesson, answers, sources):
     example = round(sum(verdicts[q].fraction * lesson.keys[q]["points"] for q in result.points), 3)
     if example <= result.total:
         return None
-    return (f"no username set in the notebook: judged with the example options and values (variant 0) it would "
-            f"score {example:g} of {result.out_of:g}")
+    return (f"the answers fit the example options and values (variant 0) better: {example:g} of "
+            f"{result.out_of:g} with them, and the notebook sets no username")
 
 
 def grade_notebook(student, nb, lesson, limits, factory):
