@@ -67,6 +67,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
+from .exercises.notes import note
+from .i18n import N_
+
 __all__ = ["ExchangeError", "Account", "Submission", "EXCHANGE_ENV", "exchange_root", "account", "valid_user",
            "parse_deadline", "submission_name", "parse_submission_name", "open_lesson", "deadline_of",
            "prepare_student", "handout", "notebook_lesson", "submit", "submissions", "collect", "return_feedback",
@@ -530,11 +533,14 @@ def submissions(root, lesson, only=None):
 
 
 def _describe(chosen, all_subs, deadline):
-    flags = [f"submission {all_subs.index(chosen) + 1} of {len(all_subs)}, {_show(chosen.ctime)}",
-             "SHA-256 verified" if chosen.verified else "SHA-256 mismatch: the file changed after submission"]
+    flags = [note(N_("submission {number} of {count}, {when}"), number=all_subs.index(chosen) + 1, count=len(all_subs),
+                  when=_show(chosen.ctime)),
+             note(N_("SHA-256 verified")) if chosen.verified else
+             note(N_("SHA-256 mismatch: the file changed after submission"))]
     if chosen.late:
         minutes = (chosen.ctime - deadline).total_seconds() / 60
-        flags.append(f"late ({minutes:.0f} min after the deadline)" if minutes >= 1 else "late")
+        flags.append(note(N_("late ({minutes} min after the deadline)"), minutes=f"{minutes:.0f}") if minutes >= 1
+                     else note(N_("late")))
     return flags
 
 

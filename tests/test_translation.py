@@ -291,3 +291,16 @@ def test_chinese_prose_uses_full_width_punctuation():
     bad = [(name, found.group(0)) for name, text in texts for found in HALF_WIDTH.finditer(_prose(text))]
     assert bad == []
     assert HALF_WIDTH.search("损失?") and not HALF_WIDTH.search(_prose("用 `a, b` 计算"))
+
+
+def test_grading_notes_read_in_the_language_of_the_page():
+    """Every note the grader can write on a submission has its Chinese, found back from the English note."""
+    from mktlab.exercises.notes import TEMPLATES, note, notes_text, translate_note
+
+    tr = i18n.translator("zh")
+    for template in TEMPLATES:
+        english = note(template, **{name: "7" for name in re.findall(r"\{(\w+)\}", template)})
+        chinese = translate_note(english, tr)
+        assert re.search(r"[\u4e00-\u9fff]", chinese) and chinese != english, \
+            (template, chinese)
+    assert notes_text(["late", "cells raised errors (2)"], tr) == "迟交；有单元格运行出错（2 个）"

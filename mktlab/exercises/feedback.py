@@ -10,6 +10,7 @@ from html import escape
 
 from ..i18n import N_
 from .answers import UNANSWERED
+from .notes import notes_text
 
 __all__ = ["feedback_html", "answer_text", "STATUS_NOTES"]
 
@@ -91,7 +92,7 @@ def feedback_html(result, lesson, tr=str):
         f'<td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
         f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
         for q, v in result.verdicts.items())
-    flags = " " + escape(tr("Notes: {notes}.").format(notes="; ".join(result.flags))) if result.flags else ""
+    flags = " " + escape(tr("Notes: {notes}.").format(notes=notes_text(result.flags, tr))) if result.flags else ""
     note = STATUS_NOTES.get(result.status, _OTHER_STATUS)
     note = f" {escape(tr(note))}" if note else ""
     summary = escape(tr("Status: {status}. Total: {total} of {max} points.")).format(

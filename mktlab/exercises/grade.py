@@ -41,7 +41,8 @@ from .answers import UNANSWERED
 from .check import ANSWER_MIME
 from .csvfile import csv_text
 from .kinds import Verdict, judge, not_plain_message, protect
-from ..i18n import LANGUAGES
+from .notes import note
+from ..i18n import LANGUAGES, N_
 from .release import LOCKED_ROLES, cell_role, check_qid, question_specs, release_notebook
 from .translate import edition_copy, edition_lessons
 from .variants import GRADING_ENV, VARIANTS, declared_student, for_variant, normal_student, variant_index
@@ -373,7 +374,9 @@ def _prepare(submission, lesson, language="en", student=""):
     # a question is new to this student only if their notebook lacks its check cell (a stamp alone proves nothing)
     new = [q for q in lesson.keys if earlier and q not in earlier["questions"] and checks.get(q) not in mine]
     if earlier:
-        flags.append(f"earlier release {earlier['release']}" + (f" (missing: {', '.join(new)})" if new else ""))
+        flags.append(note(N_("earlier release {release} (missing: {questions})"), release=earlier["release"],
+                          questions=", ".join(new)) if new else note(N_("earlier release {release}"),
+                                                                        release=earlier["release"]))
     for i, ref in enumerate(ref_cells):
         theirs = mine.get(i)
         if cell_role(ref) in LOCKED_ROLES:
@@ -386,12 +389,13 @@ def _prepare(submission, lesson, language="en", student=""):
             cells.append(theirs)
         cells += extra.get(i, [])
     if deleted:
-        flags.append(f"locked cell deleted ({deleted}, restored)")
+        flags.append(note(N_("locked cell deleted ({n}, restored)"), n=deleted))
     if edited:
-        flags.append(f"locked cell edited ({edited}, restored)")
+        flags.append(note(N_("locked cell edited ({n}, restored)"), n=edited))
     declared = declared_student(c.source for c in submission.cells if c.cell_type == "code")
     if declared and declared != normal_student(student):
-        flags.append(f"set up for another student ({declared}); graded with the values of {student}")
+        flags.append(note(N_("set up for another student ({declared}); graded with the values of {student}"),
+                          declared=declared, student=student))
 
     def code(source):  # built directly: nbformat's constructors validate every cell, which is slow
         return nbformat.from_dict({"cell_type": "code", "id": f"c{len(run)}", "source": source, "metadata": {},
@@ -541,7 +545,7 @@ async def _run_in(nb, limits, km, kc, workdir, deadline, notes):
                         break
                     status = "timeout"
                     if not client.idle:  # the interrupt did not stop it: give up on this kernel
-                        notes.append("a cell ignored the interrupt; the rest was not run")
+                        notes.append(note(N_("a cell ignored the interrupt; the rest was not run")))
                         break
     except DeadKernelError:
         status = "kernel died"
@@ -554,13 +558,13 @@ async def _run_in(nb, limits, km, kc, workdir, deadline, notes):
             except OSError:
                 pass
     if client.truncated:
-        notes.append(f"output truncated (kept {limits.output_kb} KB)")
+        notes.append(note(N_("output truncated (kept {kb} KB)"), kb=limits.output_kb))
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     if any(o.get("ename") == "MemoryError" for o in errors):
         if status in ("ok", "kernel died"):
             status = "memory limit"
         else:
-            notes.append("memory limit reached")
+            notes.append(note(N_("memory limit reached")))
     return status, notes
 
 
@@ -702,8 +706,8 @@ def example_values_flag(result, lesson, answers, sources):
     example = round(sum(verdicts[q].fraction * lesson.keys[q]["points"] for q in result.points), 3)
     if example <= result.total:
         return None
-    return (f"the answers fit the example options and values (variant 0) better: {example:g} of "
-            f"{result.out_of:g} with them, and the notebook sets no username")
+    return note(N_("the answers fit the example options and values (variant 0) better: {example} of {max} with them, "
+                   "and the notebook sets no username"), example=f"{example:g}", max=f"{result.out_of:g}")
 
 
 def grade_notebook(student, nb, lesson, limits, factory):
@@ -722,7 +726,7 @@ def grade_notebook(student, nb, lesson, limits, factory):
         answers = _answers(run, captures)
         errors = sum(o.get("output_type") == "error" for c in run.cells for o in c.get("outputs", []))
         if errors and result.status == "ok":
-            result.flags.append(f"cells raised errors ({errors})")
+            result.flags.append(note(N_("cells raised errors ({n})"), n=errors))
         result.flags += notes
     _finish(result, lesson, answers)
     flag = run is not None and example_values_flag(result, lesson, answers,
@@ -789,7 +793,7 @@ def _locate(folder, lesson):
         task.path = exact
         others = [p for p in candidates if p != exact]
         if others:
-            task.flags.append(f"other notebooks ignored ({len(others)})")
+            task.flags.append(note(N_("other notebooks ignored ({n})"), n=len(others)))
     else:
         same = [p for p in candidates if p.stem.startswith(lesson.stem) or p.stem.startswith(lesson.stem[:3])]
         if len(candidates) == 1:
@@ -803,12 +807,12 @@ def _locate(folder, lesson):
         else:
             task.status = "missing notebook"
             return task
-        task.flags.append(f"graded {task.path.relative_to(folder)}")
+        task.flags.append(note(N_("graded {path}"), path=task.path.relative_to(folder)))
     try:
         task.sha256, task.size = _digest(task.path)
     except OSError as err:
         task.status, task.path = "invalid notebook", None
-        task.flags.append(f"unreadable ({type(err).__name__})")
+        task.flags.append(note(N_("unreadable ({error})"), error=type(err).__name__))
     return task
 
 

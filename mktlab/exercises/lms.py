@@ -44,6 +44,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import N_
+from .notes import note
+
 __all__ = ["LmsError", "Unpacked", "parse_entry", "read_roster", "load_roster", "safe_name", "unpack_download"]
 
 _MOODLE = re.compile(r"(?P<name>[^/_]+)_(?P<id>\d+)_assignsubmission_[a-z]+(?:_?/(?:.*/)?|_)(?P<file>[^/]+)")
@@ -280,24 +283,24 @@ def unpack_download(zip_path, folder, roster=None, max_file_mb=50, max_total_mb=
             (unpacked.folder / student).mkdir()
             flags = unpacked.flags[student] = []
             if student in others:
-                flags.append(f"not notebooks, ignored: {', '.join(others[student])}")
+                flags.append(note(N_("not notebooks, ignored: {files}"), files=", ".join(others[student])))
                 notes.append(f"{student}: {len(others[student])} file(s) that are not notebooks: "
                              f"{', '.join(others[student])}")
             if student not in notebooks:
                 continue
             *older, (_, _, late, file, info) = sorted(notebooks[student], key=lambda n: n[:2])
             if late:
-                flags.append("late (Canvas)")
+                flags.append(note(N_("late (Canvas)")))
             if older:
-                flags.append(f"older submissions ignored ({len(older)})")
+                flags.append(note(N_("older submissions ignored ({n})"), n=len(older)))
             try:
                 written = _copy(archive, info, unpacked.folder / student / safe_name(file), max_file_mb * 2**20)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
-                flags.append("notebook in the download unreadable: not graded")
+                flags.append(note(N_("notebook in the download unreadable: not graded")))
                 notes.append(f"{student}: {file} could not be unpacked ({err})")
                 continue
             if written is None:
-                flags.append(f"notebook in the download larger than {max_file_mb:g} MB: not graded")
+                flags.append(note(N_("notebook in the download larger than {mb} MB: not graded"), mb=f"{max_file_mb:g}"))
                 notes.append(f"{student}: {file} is larger than {max_file_mb:g} MB and was not unpacked")
             total += written or 0
             if total > max_total_mb * 2**20:

@@ -27,6 +27,7 @@ from ..i18n import N_
 from .csvfile import csv_text, read_csv
 from .feedback import answer_text
 from .kinds import Verdict
+from .notes import notes_text
 from .variants import option_orders, picked_options
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
@@ -422,7 +423,7 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
     if trouble:
         body.append("<table>" + _header(tr("student"), tr("status"), tr("why")))
         body += [f"<tr><td>{escape(r.student)}</td><td>{escape(r.status)}</td>"
-                 f"<td>{escape('; '.join(r.flags) or tr(STATUS_NOTES.get(r.status, '')))}</td></tr>" for r in trouble]
+                 f"<td>{escape(notes_text(r.flags, tr) or tr(STATUS_NOTES.get(r.status, '')))}</td></tr>" for r in trouble]
         body.append("</table>")
     else:
         body.append("<p>" + escape(tr("None: every notebook ran to the end.")) + "</p>")
@@ -430,7 +431,7 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
     if flagged:
         body.append("<h2>" + escape(tr("Notes on submissions that ran")) + "</h2><table>" + _header(tr("student"),
                                                                                                tr("notes")))
-        body += [f"<tr><td>{escape(r.student)}</td><td>{escape('; '.join(r.flags))}</td></tr>" for r in flagged]
+        body += [f"<tr><td>{escape(r.student)}</td><td>{escape(notes_text(r.flags, tr))}</td></tr>" for r in flagged]
         body.append("</table>")
     return _PAGE.format(lang="zh-CN" if language == "zh" else "en", body="\n".join(body),
                         title=escape(tr("{lesson}: class report").format(lesson=lesson.stem)))
