@@ -128,8 +128,10 @@ def _cell(x):
     return x
 
 
-#: Characters that Chinese input methods type for their ASCII twins (dashes, full-width brackets and space).
-_TYPING = str.maketrans({"—": "-", "–": "-", "‐": "-", "－": "-", "（": "(", "）": ")", "\u3000": " "})
+#: Characters that Chinese input methods type for their ASCII twins (dashes, full-width brackets, space, letters
+#: and digits).
+_TYPING = str.maketrans({"—": "-", "–": "-", "‐": "-", "－": "-", "（": "(", "）": ")", "\u3000": " ",
+                         **{chr(c + 0xFEE0): chr(c) for c in (*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B))}})
 
 
 def canonical(plain, decimals=6):
@@ -137,7 +139,7 @@ def canonical(plain, decimals=6):
 
     Integers and floats with the same rounded value give the same text, so
     ``3`` and ``3.0`` match.  Strings are stripped and compared case-blind, and
-    the dashes and full-width brackets of Chinese typing count as their ASCII forms.
+    the dashes, full-width brackets, letters and digits of Chinese typing count as their ASCII forms.
 
     Examples
     --------
@@ -147,6 +149,8 @@ def canonical(plain, decimals=6):
     False
     >>> canonical("需求—效益问题") == canonical("需求-效益问题"), canonical("渠道（地点）") == canonical("渠道(地点)")
     (True, True)
+    >>> canonical(["ａ", "Ｂ", "４Ｃ"]) == canonical(["a", "b", "4C"])
+    True
     """
     def norm(v):
         if type(v) is bool or v is None:
