@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import i18n
 from .answers import NotPlain, canonical, to_plain
-from .kinds import judge, not_plain_message, protect
+from .kinds import join_text, judge, not_plain_message, protect
 from .variants import LETTERS, for_variant, identity, letters_in, option_orders, parameter_sets, variant_index
 
 __all__ = ["Exercises", "gather", "capture", "source_digest", "QUESTION_MIME", "ANSWER_MIME", "KEYS_DIR"]
@@ -366,8 +366,8 @@ class Exercises:
             return 0.0, "invalid", self._tr("not yet: {detail}").format(detail=typed)
         verdict = judge(key, self._salt, answer, self._tr)
         if varied and self.student is None:  # judged on the example values, which the grader does not use
-            verdict = verdict._replace(message=verdict.message + " " + self._tr(
-                '(checked with the example values; ex.set_student("your LMS username") gives you your own)'))
+            verdict = verdict._replace(message=join_text(verdict.message, self._tr(
+                '(checked with the example options and values; ex.set_student("your LMS username") gives you your own)')))
         return verdict
 
     def _option_typed(self, qid, answer):
@@ -400,7 +400,7 @@ class Exercises:
             "the answer cell stopped with an error when it last ran ({error}), so there is no new answer to check: "
             "fix it and run that cell again.").format(error=error))
         if re.search(r"name '(true|false|none)' is not defined", error):
-            message += " " + self._tr("In Python, True, False and None start with a capital letter.")
+            message = join_text(message, self._tr("In Python, True, False and None start with a capital letter."))
         return message
 
     def _not_plain(self, value, err):

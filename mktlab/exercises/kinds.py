@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .answers import UNANSWERED, NotPlain, canonical, describe, digest
 
-__all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "variant", "object_name", "Verdict"]
+__all__ = ["KINDS", "protect", "judge", "labels", "source_labels", "variant", "object_name", "join_text", "Verdict"]
 
 
 class Verdict(NamedTuple):
@@ -33,9 +33,23 @@ def _same(text):
     return text
 
 
+def join_text(*parts):
+    """Sentences joined by a space, or by nothing after Chinese punctuation or before a full-width bracket.
+
+    Examples
+    --------
+    >>> join_text("对了 3 组。", "逐一检查。"), join_text("correct", "", "(a note)"), join_text("正确", "（按示例）")
+    ('对了 3 组。逐一检查。', 'correct (a note)', '正确（按示例）')
+    """
+    text = ""
+    for part in filter(None, parts):
+        text += part if not text or text[-1] in "。！？；：，）" or part[0] == "（" else " " + part
+    return text
+
+
 def _not_yet(key, detail, tr):
-    parts = [p for p in (detail, tr(key["hint"]) if key.get("hint") else "") if p]
-    return tr("not yet: {detail}").format(detail=" ".join(parts)) if parts else tr("not yet")
+    joined = join_text(detail, tr(key["hint"]) if key.get("hint") else "")
+    return tr("not yet: {detail}").format(detail=joined) if joined else tr("not yet")
 
 
 def _invalid(template, tr, **args):
@@ -113,7 +127,7 @@ def _unknown(given, allowed, tr):
     detail = tr("{given} is not one of the allowed labels: {allowed}.").format(
         given=repr(bad), allowed=", ".join(repr(tr(a)) for a in allowed))
     if guess:
-        detail += " " + tr("Did you mean {guess}?").format(guess=repr(tr(shown[guess[0]])))
+        detail = join_text(detail, tr("Did you mean {guess}?").format(guess=repr(tr(shown[guess[0]]))))
     return Verdict(0, "invalid", tr("not yet: {detail}").format(detail=detail))
 
 
@@ -286,10 +300,10 @@ def _judge_function(key, salt, answer, tr):
             continue
         problem = _function_problem(_call(key["qid"], case["args"]), result, tr)
         if i < shown and not example:  # never describe a hidden case
-            example = " " + tr("For example, {problem}").format(problem=problem)
+            example = tr("For example, {problem}").format(problem=problem)
     summary = (tr("{passed} of {n} test cases pass ({hidden} of them hidden).") if key.get("hidden") else
                tr("{passed} of {n} test cases pass.")).format(passed=passed, n=len(cases), hidden=key.get("hidden", 0))
-    return _right(passed / len(cases), key, summary + example, tr)
+    return _right(passed / len(cases), key, join_text(summary, example), tr)
 
 
 def _call(name, args):
