@@ -214,7 +214,7 @@ def _grade(args):
     limits = Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory,
                     notebook_mb=args.max_notebook_mb, sandbox=not args.no_sandbox)
     language = _instructor_language(args.language)
-    tr = translator(language)
+    tr = translator(language, lesson.stem)  # the lesson's own texts (option texts in the report) too
     progress = []
 
     def on_start(total, _):

@@ -286,6 +286,8 @@ def test_the_report_counts_the_same_wrong_options_together_whatever_the_letters(
     assert ann != bob  # the same three options, in different letters
     results = [_finish(Result(name), lesson_, {qid: answer}) for name, answer in (("ann", ann), ("bob", bob))]
     assert wrong_answers(results, lesson_)[qid] == [(berry, 2)]
+    from mktlab.i18n import translator
+    assert wrong_answers(results, lesson_, tr=translator("zh", stem))[qid] == [("吸引或建立关系；维持关系；加强关系", 2)]
     assert shared_wrong_answers(results, lesson_)[qid] == [(berry, ["ann", "bob"])]
     copier = _finish(Result("bob"), lesson_, {qid: letters("ann", ["d", "e", "f"]),
                                              "suits_relationship": letters("ann", ["a", "c", "e"], "suits_relationship")})

@@ -157,13 +157,13 @@ def status_counts(results):
     return dict(Counter(r.status for r in results).most_common())
 
 
-def _answer_text(answer, verdict, key, order=None):
+def _answer_text(answer, verdict, key, order=None, tr=str):
     """The answer as the report shows it; a shuffled choice as the options it picks (``order``: as the student saw
-    them), so that the same options in different students' letters count together."""
+    them; in the language of ``tr``), so that the same options in different students' letters count together."""
     if key["kind"] == "function" or verdict[1] == "invalid" or answer is None:
         return verdict[2][:160]
     picked = order is not None and "texts" in key and picked_options(key["texts"], order, answer)
-    return "; ".join(picked) if picked else answer_text(answer, key)
+    return tr("; ").join(map(tr, picked)) if picked else answer_text(answer, key)
 
 
 def _order(result, lesson, qid):
@@ -174,7 +174,7 @@ def _order(result, lesson, qid):
     return option_orders(lesson.stem, qid, len(key["texts"]))[getattr(result, "variant", None) or 0]
 
 
-def wrong_answers(results, lesson, top=3):
+def wrong_answers(results, lesson, top=3, tr=str):
     """``{qid: [(answer text, count), …]}``: the most common answers that did not earn full points.
 
     Numbers are rounded to the decimals the question asks for, so near-equal wrong answers count together.
@@ -200,12 +200,12 @@ def wrong_answers(results, lesson, top=3):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
                 continue
-            counts[_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid))] += 1
+            counts[_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid), tr)] += 1
         found[qid] = counts.most_common(top)
     return found
 
 
-def copied_pairs(results, lesson):
+def copied_pairs(results, lesson, tr=str):
     """``[(student, qid, answer text, [(variant, [holders])…])…]``: answers wrong for their own variant
     but right for another student's variant (see :func:`mktlab.exercises.grade.copied_from`).
 
@@ -225,13 +225,13 @@ def copied_pairs(results, lesson):
             holders.setdefault(r.variant, []).append(r.student)
     def shown(r, qid):  # the letters themselves are the evidence; the options they pick follow
         letters = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid])
-        picked = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid], _order(r, lesson, qid))
+        picked = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid], _order(r, lesson, qid), tr)
         return letters if picked == letters else f"{letters} ({picked})"
     return [(r.student, qid, shown(r, qid), [(v, [s for s in holders.get(v, []) if s != r.student]) for v in variants])
             for r in results for qid, variants in getattr(r, "copied", {}).items()]
 
 
-def shared_wrong_answers(results, lesson):
+def shared_wrong_answers(results, lesson, tr=str):
     """``{qid: [(answer text, [students])…]}``: the same wrong answer from two or more students, when it is
     unusual (given by at most a quarter of the class, or by two students).
 
@@ -254,7 +254,7 @@ def shared_wrong_answers(results, lesson):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] not in ("incorrect", "partial"):
                 continue
-            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid)), []).append(
+            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid), tr), []).append(
                 r.student)
         limit = max(2, len(results) // 4)
         shared = [(text, students) for text, students in groups.items() if 2 <= len(students) <= limit]
@@ -382,7 +382,7 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
     body.append("<h2>" + escape(tr("Most common wrong answers")) + "</h2><p>"
                 + escape(tr("Answers that did not earn full points, as collected (for functions, the judge's "
                             "message).")) + "</p>")
-    common = wrong_answers(results, lesson)
+    common = wrong_answers(results, lesson, tr=tr)
     for qid, answers in common.items():
         if not answers:
             continue
@@ -397,7 +397,7 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
         "is listed with the evidence. In a choice question, the values are the order of the options; its letters "
         "are listed only when luck cannot explain them. Identical unusual wrong answers follow. Both are clues to "
         "talk about with the students, not proof.")) + "</p>")
-    pairs = copied_pairs(results, lesson)
+    pairs = copied_pairs(results, lesson, tr=tr)
     if pairs:
         body.append("<table>" + _header(tr("student"), tr("question"), tr("answer"), tr("right for the values of")))
         for student, qid, text, sources in pairs:
@@ -408,10 +408,10 @@ def report_html(results, lesson, isolation=None, tr=str, language="en"):
         body.append("</table>")
     else:
         body.append("<p>" + escape(tr("No answer is right for another student's values.")) + "</p>")
-    shared = shared_wrong_answers(results, lesson)
+    shared = shared_wrong_answers(results, lesson, tr=tr)
     body.append("<h3>" + escape(tr("Identical unusual wrong answers")) + "</h3>")
     if shared:
-        body.append("<table>" + _header(tr("question"), tr("answer"), tr("students")))
+        body.append("<table>" + _header(tr("question"), tr("answer"), tr("who")))
         body += [f"<tr><td><code>{escape(qid)}</code></td><td><code>{escape(text)}</code></td>"
                  f"<td>{escape(', '.join(students))}</td></tr>" for qid, found in shared.items() for text, students in found]
         body.append("</table>")
