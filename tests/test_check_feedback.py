@@ -63,3 +63,11 @@ def test_progress_speaks_of_the_instructor_only_when_the_lesson_has_written_answ
     ex.progress()
     out = capsys.readouterr().out
     assert "1 of 1 answered, 1 correct; 1 of 1 points so far." in out and "instructor" not in out
+
+
+def test_progress_reminds_a_student_without_a_username_that_the_grader_uses_their_own_values(capsys):
+    ex = Exercises("01_marketing_concepts")  # its choices are lettered per student
+    ex.progress()
+    assert "ex.set_student(" in capsys.readouterr().out
+    Exercises("01_marketing_concepts", student="ann").progress()
+    assert "ex.set_student(" not in capsys.readouterr().out

@@ -445,6 +445,8 @@ class Exercises:
         print(summary.format(
             answered=tally["answered"], n=len(lines), correct=tally["correct"], pending=tally["pending"],
             earned=score_text(tally["earned"], 1), max=f"{tally['max']:g}"))
+        if self.student is None and any("variants" in k for k in [*self._keys.values(), *self._specs.values()]):
+            print(self._no_student())
 
     def submit(self):
         """Hand in this notebook's last *saved* version to the class exchange (:mod:`mktlab.exchange`).
