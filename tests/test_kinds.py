@@ -30,7 +30,7 @@ def test_choice_single_and_multiple():
     assert verdict(multi, ["c", "b"]).state == "correct"
     assert verdict(multi, ["b"]).state == "incorrect"
     bad = verdict(multi, ["z"])
-    assert bad.state == "invalid" and "'z' is not one of the allowed labels" in bad.message
+    assert bad.state == "invalid" and "'z' is not one of the option letters" in bad.message
     single = {"qid": "one", "kind": "choice", "options": ["a", "b"], "answer": "b"}
     assert verdict(single, " B ").state == "correct"
     assert verdict(single, ["b"]).state == "invalid"

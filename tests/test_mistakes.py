@@ -23,6 +23,8 @@ ROWS = list(csv.DictReader((Path(__file__).parent / "mistakes.csv").open(encodin
 #: The kind of feedback -> the English template of the message that names it.
 TEMPLATES = {
     "label": "{given} is not one of the allowed labels: {allowed}.",
+    "letter": "{given} is not one of the option letters: {allowed}.",
+    "several": "more than one option may be right: give a list, e.g. {example}.",
     "guess": "Did you mean {guess}?",
     "percent": "your answer looks like a percentage; give it as a fraction of 1 (0.25, not 25).",
     "fraction": "your answer looks like a fraction; give it as a percentage (25, not 0.25).",

@@ -124,7 +124,9 @@ def _unknown(given, allowed, tr):
         return None
     shown = {**{a: a for a in allowed}, **{tr(a): a for a in allowed}}  # a guess from either language
     guess = difflib.get_close_matches(bad, list(shown), n=1, cutoff=0.6)
-    detail = tr("{given} is not one of the allowed labels: {allowed}.").format(
+    lettered = all(len(a) == 1 for a in allowed)  # a choice whose options are shown lettered (ex.options)
+    detail = (tr("{given} is not one of the option letters: {allowed}.") if lettered else
+              tr("{given} is not one of the allowed labels: {allowed}.")).format(
         given=repr(bad), allowed=", ".join(repr(tr(a)) for a in allowed))
     if guess:
         detail = join_text(detail, tr("Did you mean {guess}?").format(guess=repr(tr(shown[guess[0]]))))
@@ -164,7 +166,8 @@ def _protect_choice(spec, salt):
 
 def _judge_choice(key, salt, answer, tr):
     options = {canonical(o): o for o in key["options"]}
-    if key["multiple"] and type(answer) is str:
+    bare = key["multiple"] and type(answer) is str  # one option given as text where a list is asked
+    if bare:
         answer = [answer]
     if key["multiple"] and not (type(answer) is list and all(type(a) is str for a in answer)):
         return _invalid("give a list of option labels, e.g. {example}.", tr,
@@ -176,7 +179,9 @@ def _judge_choice(key, salt, answer, tr):
         return unknown
     given = sorted({options[canonical(a)] for a in _choices(answer)})
     ok = digest(salt, key["qid"], canonical(given)) == key["hash"]
-    return _right(1 if ok else 0, key, "", tr)
+    several = tr("more than one option may be right: give a list, e.g. {example}.").format(
+        example=repr([tr(o) for o in key["options"][:2]])) if bare else ""
+    return _right(1 if ok else 0, key, several, tr)
 
 
 # --- true/false statements --------------------------------------------------
