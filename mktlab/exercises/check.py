@@ -203,9 +203,9 @@ class Exercises:
                 student=self.student) if self.student else self._no_student())
 
     def _no_student(self):
-        return self._tr('Your username is not set, so you see example values, which the grader does not use. '
-                        'Add a cell below the setup cell with ex.set_student("your LMS username") and run all '
-                        'cells again.')
+        return self._tr('Your username is not set, so you see the example options and values, which the grader does '
+                        'not use. Add a cell below the setup cell with ex.set_student("your LMS username") and run '
+                        'all cells again.')
 
     def vary(self, qid, **choices):
         """The student's own values for question ``qid``, chosen from ``choices`` (lists of values); prints them.
