@@ -296,7 +296,8 @@ class Exercises:
         if qid not in self._shown:
             return self._register("choice", qid, points, hint, mistakes, options=list(options),
                                   answer=to_plain(answer))
-        texts, letters = self._shown[qid], list(LETTERS[:len(self._shown[qid])])
+        texts = self._shown[qid]
+        letters = list(LETTERS[:len(texts)])
         pairs = list(mistakes.items() if isinstance(mistakes, dict) else mistakes or [])
         given = [a for one in [answer, *(wrong for wrong, _ in pairs)] for a in (one if isinstance(one, list) else [one])]
         if list(options) != letters or not set(given) <= set(letters):
