@@ -291,6 +291,8 @@ def test_the_report_counts_the_same_wrong_options_together_whatever_the_letters(
     assert shared_wrong_answers(results, lesson_)[qid] == [(berry, ["ann", "bob"])]
     copier = _finish(Result("bob"), lesson_, {qid: letters("ann", ["d", "e", "f"]),
                                              "suits_relationship": letters("ann", ["a", "c", "e"], "suits_relationship")})
+    from mktlab.exercises.feedback import feedback_html
+    assert f"({berry})" in feedback_html(results[0], lesson_)  # the student's page names the options picked too
     shown = {q: text for _, q, text, _ in copied_pairs([copier], lesson_)}
     assert shown[qid].startswith(str(letters("ann", ["d", "e", "f"])).replace("'", '"')) and "profit" in shown[qid]
 

@@ -11,6 +11,7 @@ from html import escape
 from ..i18n import N_
 from .answers import UNANSWERED
 from .notes import notes_text
+from .variants import option_orders, picked_options
 
 __all__ = ["feedback_html", "answer_text", "STATUS_NOTES"]
 
@@ -73,6 +74,24 @@ def answer_text(answer, key, limit=160):
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def picked_text(result, lesson, qid, tr=str):
+    """The options that ``result``'s letters pick in a choice shuffled per student, in the language of ``tr``; else ``""``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> lesson = NS(stem="01_demo", keys={"q": {"kind": "choice", "texts": ["x", "y", "z"]}, "n": {"kind": "number"}})
+    >>> result = NS(variant=0, answers={"q": ["c", "a"], "n": 3})
+    >>> picked_text(result, lesson, "q"), picked_text(result, lesson, "n")
+    ('x; z', '')
+    """
+    key = lesson.keys[qid]
+    if "texts" not in key:
+        return ""
+    order = option_orders(lesson.stem, qid, len(key["texts"]))[getattr(result, "variant", None) or 0]
+    return tr("; ").join(map(tr, picked_options(key["texts"], order, result.answers.get(qid))))
+
+
 def feedback_html(result, lesson, tr=str):
     """The HTML report for one :class:`~mktlab.exercises.grade.Result`, in the language of ``tr``.
 
@@ -88,7 +107,8 @@ def feedback_html(result, lesson, tr=str):
     """
     rows = "\n".join(
         f'<tr class="{escape(v[1])}"><td>{escape(q)}</td>'
-        f'<td><code>{escape(answer_text(result.answers.get(q), lesson.keys[q]))}</code></td>'
+        f'<td><code>{escape(answer_text(result.answers.get(q), lesson.keys[q]))}</code>'
+        f'{escape(f" ({picked})") if (picked := picked_text(result, lesson, q, tr)) else ""}</td>'
         f'<td>{result.points[q]:g} / {lesson.keys[q]["points"]:g}</td>'
         f'<td class="{escape(v[1])}">{escape(v[2])}</td></tr>'
         for q, v in result.verdicts.items())

@@ -25,10 +25,9 @@ from html import escape
 
 from ..i18n import N_
 from .csvfile import csv_text, read_csv
-from .feedback import answer_text
+from .feedback import answer_text, picked_text
 from .kinds import Verdict
 from .notes import notes_text
-from .variants import option_orders, picked_options
 
 __all__ = ["report_html", "lms_csv", "read_manual_scores", "apply_manual_scores", "manual_scores_csv",
            "wrong_answers", "status_counts", "copied_pairs", "shared_wrong_answers"]
@@ -157,21 +156,13 @@ def status_counts(results):
     return dict(Counter(r.status for r in results).most_common())
 
 
-def _answer_text(answer, verdict, key, order=None, tr=str):
-    """The answer as the report shows it; a shuffled choice as the options it picks (``order``: as the student saw
-    them; in the language of ``tr``), so that the same options in different students' letters count together."""
+def _answer_text(r, lesson, qid, tr=str, options=True):
+    """``r``'s answer to ``qid`` as the report shows it; with ``options``, a shuffled choice as the options it picks
+    (in the language of ``tr``), so that the same options in different students' letters count together."""
+    answer, verdict, key = r.answers.get(qid), r.verdicts[qid], lesson.keys[qid]
     if key["kind"] == "function" or verdict[1] == "invalid" or answer is None:
         return verdict[2][:160]
-    picked = order is not None and "texts" in key and picked_options(key["texts"], order, answer)
-    return tr("; ").join(map(tr, picked)) if picked else answer_text(answer, key)
-
-
-def _order(result, lesson, qid):
-    """How ``result``'s student saw the options of ``qid``, for a choice whose options are shuffled; else ``None``."""
-    key = lesson.keys[qid]
-    if "texts" not in key:
-        return None
-    return option_orders(lesson.stem, qid, len(key["texts"]))[getattr(result, "variant", None) or 0]
+    return (options and picked_text(r, lesson, qid, tr)) or answer_text(answer, key)
 
 
 def wrong_answers(results, lesson, top=3, tr=str):
@@ -200,7 +191,7 @@ def wrong_answers(results, lesson, top=3, tr=str):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] in ("unanswered", "pending"):
                 continue
-            counts[_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid), tr)] += 1
+            counts[_answer_text(r, lesson, qid, tr)] += 1
         found[qid] = counts.most_common(top)
     return found
 
@@ -224,9 +215,8 @@ def copied_pairs(results, lesson, tr=str):
         if getattr(r, "variant", None) is not None:
             holders.setdefault(r.variant, []).append(r.student)
     def shown(r, qid):  # the letters themselves are the evidence; the options they pick follow
-        letters = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid])
-        picked = _answer_text(r.answers.get(qid), r.verdicts[qid], lesson.keys[qid], _order(r, lesson, qid), tr)
-        return letters if picked == letters else f"{letters} ({picked})"
+        letters, picked = _answer_text(r, lesson, qid, options=False), picked_text(r, lesson, qid, tr)
+        return f"{letters} ({picked})" if picked else letters
     return [(r.student, qid, shown(r, qid), [(v, [s for s in holders.get(v, []) if s != r.student]) for v in variants])
             for r in results for qid, variants in getattr(r, "copied", {}).items()]
 
@@ -254,8 +244,7 @@ def shared_wrong_answers(results, lesson, tr=str):
             verdict = r.verdicts.get(qid)
             if verdict is None or verdict[0] >= 1 or verdict[1] not in ("incorrect", "partial"):
                 continue
-            groups.setdefault(_answer_text(r.answers.get(qid), verdict, key, _order(r, lesson, qid), tr), []).append(
-                r.student)
+            groups.setdefault(_answer_text(r, lesson, qid, tr), []).append(r.student)
         limit = max(2, len(results) // 4)
         shared = [(text, students) for text, students in groups.items() if 2 <= len(students) <= limit]
         if shared:
