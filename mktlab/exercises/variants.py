@@ -146,9 +146,11 @@ def picked_options(texts, order, answer):
     --------
     >>> picked_options(["x", "y", "z"], [2, 0, 1], ["a", "C"]), picked_options(["x", "y"], [1, 0], "q")
     (['y', 'z'], [])
+    >>> picked_options(["x", "y"], [1, 0], None), picked_options(["x", "y"], [1, 0], [1, "a"])
+    ([], [])
     """
     letters = [a.strip().lower() if type(a) is str else a for a in (answer if type(answer) is list else [answer])]
-    if not letters or not all(a in LETTERS[:len(order)] for a in letters):
+    if not letters or not all(type(a) is str and a in LETTERS[:len(order)] for a in letters):
         return []
     return [texts[j] for j in sorted({order[LETTERS.index(a)] for a in letters})]
 
