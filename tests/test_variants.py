@@ -187,7 +187,7 @@ def test_choice_options_are_lettered_in_each_students_order_and_the_key_follows(
         assert sorted(shown.values()) == sorted(MEGA)
         assert {shown[letter] for letter in mine} == {"political power", "public relations"}
         seen[name] = ex, shown, mine
-    (ann, ann_shown, ann_letters), (bob, bob_shown, bob_letters) = seen["ann"], seen["bob"]
+    (ann, ann_shown, ann_letters), (_, bob_shown, bob_letters) = seen["ann"], seen["bob"]
     assert ann_shown != bob_shown and ann_letters != bob_letters
     assert ann.verdict("megamarketing_ps", {"megamarketing_ps": ann_letters})[1] == "correct"
     assert ann.verdict("megamarketing_ps", {"megamarketing_ps": bob_letters})[1] == "incorrect"

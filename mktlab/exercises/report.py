@@ -19,7 +19,6 @@ controls never runs as a formula in a spreadsheet.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from html import escape
 
