@@ -14,3 +14,15 @@ def bank():
 def glossary():
     """The bilingual glossary."""
     return load_dataset("glossary")
+
+
+@pytest.fixture(scope="module")
+def survey():
+    """The SERVQUAL hotel survey."""
+    return load_dataset("servqual_hotel_survey")
+
+
+@pytest.fixture(scope="module")
+def agents():
+    """The insurer's sales agents."""
+    return load_dataset("insurer_agents")

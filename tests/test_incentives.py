@@ -5,12 +5,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from mktlab import incentives as inc
-from mktlab.data import load_dataset
-
-
-@pytest.fixture(scope="module")
-def agents():
-    return load_dataset("insurer_agents")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 
 from mktlab import i18n
 from mktlab import incentives, loyalty, plotting, recovery, services
-from mktlab.data import load_dataset
 from mktlab.widgets.incentives import bonus_explorer
 from mktlab.widgets.loyalty import clv_explorer
 from mktlab.widgets.recovery import policy_explorer, role_play
@@ -89,16 +88,6 @@ def blank_charts(monkeypatch):
     for chart in ("loyalty.clv_retention_chart", "services.gap_chart", "incentives.scheme_chart"):
         monkeypatch.setattr(f"mktlab.widgets.{chart}", blank)
     return titles
-
-
-@pytest.fixture(scope="module")
-def survey():
-    return load_dataset("servqual_hotel_survey")
-
-
-@pytest.fixture(scope="module")
-def agents():
-    return load_dataset("insurer_agents")
 
 
 # --- widgets ----------------------------------------------------------------------------------
